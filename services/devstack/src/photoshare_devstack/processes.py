@@ -1,0 +1,192 @@
+"""Start, wait for and stop the stack's processes; shared by `make dev` and the integration tests."""
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import IO
+
+# Re-exported: callers (the dev command, the tests) need only this module.
+from photoshare_devstack.readiness import (
+    StartupError,
+    check_alive,
+    free_port,
+    port_is_free,
+    redis_answers,
+    wait_for_http,
+    wait_for_port,
+    wait_for_worker,
+)
+from photoshare_devstack.stackenv import StackEnv
+
+__all__ = [
+    "StackEnv", "StartupError", "free_port", "port_is_free", "redis_answers", "start_moto",
+    "start_redis", "start_web", "start_worker", "stop", "wait_for_http", "wait_for_port",
+    "wait_for_worker",
+]
+
+# Where a child's stdout+stderr go: None inherits ours, an int is a file descriptor.
+Output = int | IO[bytes] | IO[str] | None
+
+
+def _popen(command: list[str], *, output: Output, env: Mapping[str, str] | None = None) -> subprocess.Popen:
+    # A session of its own: a terminal's Ctrl-C reaches only us, and we decide the shutdown
+    # order; it also makes the child's process group (pgid == pid) killable as one.
+    return subprocess.Popen(
+        command,
+        stdin=subprocess.DEVNULL,
+        stdout=output,
+        stderr=subprocess.STDOUT if output is not None else None,
+        env=dict(env) if env is not None else None,
+        start_new_session=True,
+    )
+
+
+def _start_and_wait(command: list[str], wait: Callable[[subprocess.Popen], None], *, output: Output,
+                    env: Mapping[str, str] | None = None) -> subprocess.Popen:
+    """Start `command`, run `wait(proc)`, and kill the process again if it never became ready."""
+    proc = _popen(command, output=output, env=env)
+    try:
+        wait(proc)
+    except BaseException:
+        stop(proc, timeout=3)
+        raise
+    return proc
+
+
+def redis_server_command(port: int, *, appendonly: bool, workdir: Path) -> list[str]:
+    """The redis-server command line used locally (same durability settings as compose)."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        raise StartupError(
+            "redis-server was not found on PATH; install Redis (e.g. `apt-get install redis-server` "
+            "or `brew install redis`) or point REDIS_URL at a running server"
+        )
+    return [
+        binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+        "--dir", str(workdir), "--appendonly", "yes" if appendonly else "no",
+        "--maxmemory-policy", "noeviction",
+    ]
+
+
+def start_redis(port: int, *, appendonly: bool, workdir: Path, output: Output = None,
+                timeout: float = 15) -> subprocess.Popen:
+    """Run a private redis-server on 127.0.0.1:`port` and wait until it answers PING."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    command = redis_server_command(port, appendonly=appendonly, workdir=workdir)
+    url = f"redis://127.0.0.1:{port}/0"
+
+    def wait(proc: subprocess.Popen) -> None:
+        deadline = time.monotonic() + timeout
+        while not redis_answers(url):
+            check_alive(proc, f"redis-server on port {port}")
+            if time.monotonic() > deadline:
+                raise StartupError(f"redis-server on port {port} did not answer after {timeout:.0f}s")
+            time.sleep(0.1)
+
+    return _start_and_wait(command, wait, output=output)
+
+
+def moto_command(port: int) -> list[str]:
+    """The command line of moto's server (the local AWS emulator)."""
+    return [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)]
+
+
+def start_moto(port: int, *, output: Output = None, timeout: float = 30) -> subprocess.Popen:
+    """Run moto's server on 127.0.0.1:`port` and wait until it answers HTTP."""
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    return _start_and_wait(
+        moto_command(port),
+        lambda proc: wait_for_http(f"http://127.0.0.1:{port}/moto-api/", timeout, proc=proc),
+        output=output,
+        env=env,
+    )
+
+
+def worker_command(*, concurrency: int, hostname: str) -> list[str]:
+    """The command line of one Celery worker consuming the photos queue."""
+    return [
+        sys.executable, "-m", "celery", "-A", "photoshare_worker.celery_app", "worker",
+        "-Q", "photos", "--pool", "prefork", "--concurrency", str(concurrency),
+        "--loglevel", "INFO", "--hostname", hostname,
+    ]
+
+
+def start_worker(env: Mapping[str, str], *, concurrency: int = 1, hostname: str | None = None,
+                 output: Output = None, timeout: float | None = 60) -> subprocess.Popen:
+    """Run one Celery worker (prefork pool); with a timeout, wait until it answers a ping."""
+    # An explicit host part (not %h) so that the name we ping is the name the worker uses.
+    hostname = hostname or f"photoshare-{uuid.uuid4().hex[:8]}@{socket.gethostname()}"
+    command = worker_command(concurrency=concurrency, hostname=hostname)
+    if timeout is None:
+        return _popen(command, output=output, env=env)
+    return _start_and_wait(
+        command,
+        lambda proc: wait_for_worker(env["REDIS_URL"], hostname, timeout, proc=proc),
+        output=output,
+        env=env,
+    )
+
+
+def _gunicorn_has_control_socket() -> bool:
+    try:
+        from gunicorn.config import KNOWN_SETTINGS
+    except ImportError:
+        return False
+    return any(setting.name == "control_socket_disable" for setting in KNOWN_SETTINGS)
+
+
+def web_command(port: int, *, workers: int = 2, threads: int = 8) -> list[str]:
+    """The gunicorn command line of the web app."""
+    command = [
+        sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}",
+        "--worker-class", "gthread", "--workers", str(workers), "--threads", str(threads),
+        "--access-logfile", "-",
+    ]
+    if _gunicorn_has_control_socket():
+        # Gunicorn >= 27 puts one control socket per user at ~/.gunicorn/gunicorn.ctl: a second
+        # server (tests next to `make dev`) would take it over and delete it on exit.
+        command.append("--no-control-socket")
+    return [*command, "photoshare_web:create_app()"]
+
+
+def start_web(env: Mapping[str, str], port: int, *, output: Output = None,
+              timeout: float = 30) -> subprocess.Popen:
+    """Run the web app under gunicorn on 127.0.0.1:`port` and wait for /healthz."""
+    return _start_and_wait(
+        web_command(port),
+        lambda proc: wait_for_http(f"http://127.0.0.1:{port}/healthz", timeout, proc=proc),
+        output=output,
+        env=env,
+    )
+
+
+def stop(proc: subprocess.Popen, timeout: float = 10) -> int | None:
+    """Stop a child started here: SIGTERM, then SIGKILL to its whole process group."""
+    # TERM goes to the leader only, so gunicorn and celery run their own graceful shutdown
+    # (a TERM straight to celery's pool children would be seen as lost workers).
+    if proc.poll() is None:
+        try:
+            proc.send_signal(signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            pass
+    # KILL the whole group even after the leader exited: orphaned children must not survive.
+    # (The group outlives its leader while any member lives, so the id cannot be reused yet.)
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    try:
+        return proc.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        return None

@@ -1,0 +1,40 @@
+"""The one place boto3 clients are made: from settings, never at import time."""
+
+from typing import Any
+
+import boto3
+from botocore.config import Config
+
+from photoshare_shared.settings import Settings
+
+# Standard retry mode backs off with jitter on throttling, 5xx and connection errors.
+_RETRYING = Config(retries={"mode": "standard", "max_attempts": 5}, connect_timeout=5, read_timeout=30)
+
+
+def _session(settings: Settings) -> boto3.session.Session:
+    if settings.uses_emulator:
+        # An emulator accepts any credentials; fixed ones mean local mode needs no AWS account.
+        return boto3.session.Session(
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+            region_name=settings.aws_region,
+        )
+    return boto3.session.Session(region_name=settings.aws_region)
+
+
+def make_client(service: str, settings: Settings, *, endpoint_url: str | None = None) -> Any:
+    """A boto3 client for `service` pointed at the configured endpoint."""
+    config = _RETRYING
+    if service == "s3":
+        config = config.merge(Config(s3={"addressing_style": "path"}, signature_version="s3v4"))
+    return _session(settings).client(
+        service, endpoint_url=endpoint_url or settings.aws_endpoint_url, config=config
+    )
+
+
+def make_table(settings: Settings) -> Any:
+    """The boto3 Table resource of the photo table."""
+    resource = _session(settings).resource(
+        "dynamodb", endpoint_url=settings.aws_endpoint_url, config=_RETRYING
+    )
+    return resource.Table(settings.table)

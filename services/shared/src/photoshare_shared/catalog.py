@@ -1,0 +1,187 @@
+"""The DynamoDB catalog: every read and write of photo items goes through here."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from boto3.dynamodb.conditions import Key
+from botocore.exceptions import ClientError
+
+from photoshare_shared import schema
+from photoshare_shared.cursor import InvalidCursor, decode_cursor, encode_cursor
+from photoshare_shared.photo import Photo, Status, Thumbnail, utc_now
+
+_CURSOR_FIELDS = frozenset({schema.PARTITION_KEY, schema.GALLERY_PARTITION, schema.GALLERY_SORT})
+
+
+@dataclass(frozen=True)
+class Page:
+    """One gallery page, newest first, and the cursor of the next page (None on the last)."""
+
+    photos: list[Photo]
+    next_cursor: str | None
+
+
+@dataclass(frozen=True)
+class ProcessingResult:
+    """What the worker learnt about a photo, written when it becomes READY."""
+
+    width: int
+    height: int
+    format: str
+    sha256: str
+    exif: dict[str, Any]
+    thumbnails: dict[str, Thumbnail]
+
+
+def _is_condition_failure(error: ClientError) -> bool:
+    return error.response["Error"]["Code"] == "ConditionalCheckFailedException"
+
+
+class PhotoCatalog:
+    """Photo items in one DynamoDB table (a boto3 Table resource)."""
+
+    def __init__(self, table: Any) -> None:
+        self._table = table
+
+    def add(self, *, photo: Photo) -> None:
+        """Store a new photo; never overwrites an existing id."""
+        self._table.put_item(
+            Item=photo.to_item(),
+            ConditionExpression="attribute_not_exists(#id)",
+            ExpressionAttributeNames={"#id": schema.PARTITION_KEY},
+        )
+
+    def get(self, *, photo_id: str) -> Photo | None:
+        """The photo with this id, or None."""
+        item = self._table.get_item(Key={schema.PARTITION_KEY: photo_id}, ConsistentRead=True)
+        return Photo.from_item(item["Item"]) if "Item" in item else None
+
+    def page(self, *, gallery: str, limit: int, cursor: str | None = None) -> Page:
+        """One page of a gallery, newest first: exactly one Query, never a Scan."""
+        query: dict[str, Any] = {
+            "IndexName": schema.GALLERY_INDEX,
+            "KeyConditionExpression": Key(schema.GALLERY_PARTITION).eq(gallery),
+            "ScanIndexForward": False,
+            # One extra item tells whether a next page exists, so the last page has no cursor.
+            "Limit": limit + 1,
+        }
+        if cursor:
+            start = decode_cursor(cursor, fields=_CURSOR_FIELDS)
+            if start[schema.GALLERY_PARTITION] != gallery:
+                raise InvalidCursor("cursor belongs to another gallery")
+            query["ExclusiveStartKey"] = start
+        items = self._table.query(**query)["Items"]
+        photos = [Photo.from_item(item) for item in items[:limit]]
+        next_cursor = None
+        if len(items) > limit:
+            last = photos[-1]
+            next_cursor = encode_cursor(
+                {
+                    schema.PARTITION_KEY: last.photo_id,
+                    schema.GALLERY_PARTITION: last.gallery,
+                    schema.GALLERY_SORT: last.gallery_sort,
+                }
+            )
+        return Page(photos=photos, next_cursor=next_cursor)
+
+    def ping(self) -> None:
+        """Raise unless the table answers."""
+        self._table.meta.client.describe_table(TableName=self._table.name)
+
+    def delete(self, *, photo_id: str) -> None:
+        """Remove the item; removing a missing item is not an error."""
+        self._table.delete_item(Key={schema.PARTITION_KEY: photo_id})
+
+    def start_processing(self, *, photo_id: str) -> Photo | None:
+        """Move QUEUED (or an interrupted PROCESSING) to PROCESSING and count the attempt.
+
+        Returns None when there is nothing to do: the photo was deleted or is already done.
+        """
+        try:
+            result = self._table.update_item(
+                Key={schema.PARTITION_KEY: photo_id},
+                UpdateExpression=(
+                    "SET #status = :processing, #attention = :processing, started_at = :now, "
+                    "attempts = if_not_exists(attempts, :zero) + :one REMOVE #error"
+                ),
+                ConditionExpression="attribute_exists(#id) AND #status IN (:queued, :processing)",
+                ExpressionAttributeNames=self._names("#status", "#attention", "#error", "#id"),
+                ExpressionAttributeValues={
+                    ":processing": Status.PROCESSING.value,
+                    ":queued": Status.QUEUED.value,
+                    ":now": utc_now(),
+                    ":zero": 0,
+                    ":one": 1,
+                },
+                ReturnValues="ALL_NEW",
+            )
+        except ClientError as error:
+            if _is_condition_failure(error):
+                return None
+            raise
+        return Photo.from_item(result["Attributes"])
+
+    def mark_ready(self, *, photo_id: str, result: ProcessingResult) -> bool:
+        """Record the worker's result; False when the photo was deleted meanwhile."""
+        return self._finish(
+            photo_id,
+            "SET #status = :ready, finished_at = :now, width = :width, height = :height, "
+            "#format = :format, sha256 = :sha256, exif = :exif, thumbnails = :thumbnails "
+            "REMOVE #attention, #error",
+            {
+                ":ready": Status.READY.value,
+                ":width": result.width,
+                ":height": result.height,
+                ":format": result.format,
+                ":sha256": result.sha256,
+                ":exif": result.exif,
+                ":thumbnails": {name: vars(t) for name, t in result.thumbnails.items()},
+            },
+            names=("#status", "#attention", "#error", "#format"),
+        )
+
+    def mark_failed(self, *, photo_id: str, error: str) -> bool:
+        """Record a permanent failure with its reason; False when the photo is gone or READY."""
+        return self._finish(
+            photo_id,
+            "SET #status = :failed, #attention = :failed, #error = :error, finished_at = :now",
+            {":failed": Status.FAILED.value, ":error": error[:300], ":ready": Status.READY.value},
+            names=("#status", "#attention", "#error"),
+            condition="#status <> :ready",
+        )
+
+    def _finish(
+        self,
+        photo_id: str,
+        update: str,
+        values: dict[str, Any],
+        *,
+        names: tuple[str, ...],
+        condition: str | None = None,
+    ) -> bool:
+        # The existence condition is what stops a late worker from resurrecting a deleted photo.
+        full_condition = "attribute_exists(#id)" + (f" AND {condition}" if condition else "")
+        try:
+            self._table.update_item(
+                Key={schema.PARTITION_KEY: photo_id},
+                UpdateExpression=update,
+                ConditionExpression=full_condition,
+                ExpressionAttributeNames=self._names(*names, "#id"),
+                ExpressionAttributeValues={**values, ":now": utc_now()},
+            )
+        except ClientError as error:
+            if _is_condition_failure(error):
+                return False
+            raise
+        return True
+
+    @staticmethod
+    def _names(*placeholders: str) -> dict[str, str]:
+        attribute = {
+            "#status": "status",
+            "#attention": schema.ATTENTION_PARTITION,
+            "#error": "error",
+            "#format": "format",
+            "#id": schema.PARTITION_KEY,
+        }
+        return {placeholder: attribute[placeholder] for placeholder in placeholders}

@@ -1,0 +1,72 @@
+"""The job contract between web and worker: task names, queue, payload and Celery settings.
+
+The web publishes by task *name*; it never imports worker code.
+"""
+
+from typing import Any
+
+from celery import Celery
+
+from photoshare_shared.settings import Settings
+
+PROCESS_PHOTO_TASK = "photoshare.process_photo"
+PHOTOS_QUEUE = "photos"
+# Every task the web may publish; the worker checks at start-up that it has a handler for each.
+PUBLISHED_TASKS = frozenset({PROCESS_PHOTO_TASK})
+
+# Reliability numbers (DESIGN.md "Reliability settings"); tests/unit/shared/test_jobs.py
+# checks the invariants between them.
+TASK_SOFT_TIME_LIMIT_S = 120
+TASK_TIME_LIMIT_S = 150
+RETRY_BACKOFF_MAX_S = 120
+# Runs of one photo (retries and redeliveries alike) before it is FAILED for good, so a
+# poison image that kills its process ends FAILED instead of looping.
+MAX_ATTEMPTS = 5
+# Redis redelivers an unacknowledged message after this long: it must outlast the longest
+# run (hard limit) and the longest retry countdown, or a healthy job would run twice.
+VISIBILITY_TIMEOUT_S = 600
+# Fail fast when Redis is down so an upload answers quickly instead of hanging.
+_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
+
+
+def celery_config(settings: Settings) -> dict[str, Any]:
+    """Celery settings shared by the publisher (web) and the consumer (worker)."""
+    return {
+        "broker_url": settings.redis_url,
+        "broker_transport_options": {
+            "visibility_timeout": VISIBILITY_TIMEOUT_S,
+            "socket_connect_timeout": 3,
+            "socket_timeout": 10,
+        },
+        "broker_connection_retry_on_startup": True,
+        "broker_connection_timeout": 3,
+        "task_default_queue": PHOTOS_QUEUE,
+        "task_routes": {PROCESS_PHOTO_TASK: {"queue": PHOTOS_QUEUE}},
+        "task_serializer": "json",
+        "accept_content": ["json"],
+        "task_ignore_result": True,
+        "task_acks_late": True,
+        "task_reject_on_worker_lost": True,
+        "worker_prefetch_multiplier": 1,
+        "task_soft_time_limit": TASK_SOFT_TIME_LIMIT_S,
+        "task_time_limit": TASK_TIME_LIMIT_S,
+        "task_publish_retry_policy": _PUBLISH_RETRY_POLICY,
+        "worker_hijack_root_logger": False,
+    }
+
+
+class JobPublisher:
+    """Publishes jobs to Redis by task name."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._app = Celery("photoshare-publisher", set_as_current=False)
+        self._app.conf.update(celery_config(settings))
+
+    def process_photo(self, *, photo_id: str) -> None:
+        """Enqueue the processing of one photo (the payload is its id, never image bytes)."""
+        self._app.send_task(PROCESS_PHOTO_TASK, args=[photo_id], queue=PHOTOS_QUEUE)
+
+    def ping(self) -> None:
+        """Raise unless the broker answers."""
+        with self._app.connection_for_write() as connection:
+            connection.ensure_connection(max_retries=1, timeout=2)

@@ -1,0 +1,124 @@
+"""The photo record as stored in DynamoDB, and its lifecycle states."""
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from photoshare_shared import schema
+
+
+class Status(StrEnum):
+    """Where a photo's processing job stands."""
+
+    QUEUED = "QUEUED"
+    PROCESSING = "PROCESSING"
+    READY = "READY"
+    FAILED = "FAILED"
+
+
+def utc_now() -> str:
+    """Current time as the ISO 8601 UTC string stored in items (sorts as text)."""
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+@dataclass(frozen=True)
+class Thumbnail:
+    """One derivative stored in S3."""
+
+    key: str
+    width: int
+    height: int
+    content_type: str
+
+
+@dataclass(frozen=True)
+class Photo:
+    """One photo: the original's facts, its job state and, once READY, what the worker found."""
+
+    photo_id: str
+    filename: str
+    content_type: str
+    size_bytes: int
+    created_at: str
+    status: Status = Status.QUEUED
+    gallery: str = schema.PUBLIC_GALLERY
+    attempts: int = 0
+    error: str | None = None
+    queued_at: str | None = None
+    started_at: str | None = None
+    finished_at: str | None = None
+    width: int | None = None
+    height: int | None = None
+    format: str | None = None
+    sha256: str | None = None
+    exif: dict[str, Any] = field(default_factory=dict)
+    thumbnails: dict[str, Thumbnail] = field(default_factory=dict)
+
+    @property
+    def gallery_sort(self) -> str:
+        """Sort key in the gallery index: creation time, then id to break ties."""
+        return f"{self.created_at}#{self.photo_id}"
+
+    def to_item(self) -> dict[str, Any]:
+        """The DynamoDB item (None values left out)."""
+        item: dict[str, Any] = {
+            schema.PARTITION_KEY: self.photo_id,
+            schema.GALLERY_PARTITION: self.gallery,
+            schema.GALLERY_SORT: self.gallery_sort,
+            "filename": self.filename,
+            "content_type": self.content_type,
+            "size_bytes": self.size_bytes,
+            "created_at": self.created_at,
+            "status": self.status.value,
+            "attempts": self.attempts,
+            "error": self.error,
+            "queued_at": self.queued_at,
+            "started_at": self.started_at,
+            "finished_at": self.finished_at,
+            "width": self.width,
+            "height": self.height,
+            "format": self.format,
+            "sha256": self.sha256,
+            "exif": self.exif or None,
+            "thumbnails": {name: vars(t) for name, t in self.thumbnails.items()} or None,
+        }
+        if self.status is not Status.READY:
+            item[schema.ATTENTION_PARTITION] = self.status.value
+        return {name: value for name, value in item.items() if value is not None}
+
+    @classmethod
+    def from_item(cls, item: dict[str, Any]) -> "Photo":
+        """Rebuild a Photo from a DynamoDB item (numbers arrive as Decimal)."""
+
+        def optional_int(name: str) -> int | None:
+            return int(item[name]) if name in item else None
+
+        return cls(
+            photo_id=item[schema.PARTITION_KEY],
+            filename=item["filename"],
+            content_type=item["content_type"],
+            size_bytes=int(item["size_bytes"]),
+            created_at=item["created_at"],
+            status=Status(item["status"]),
+            gallery=item.get(schema.GALLERY_PARTITION, schema.PUBLIC_GALLERY),
+            attempts=int(item.get("attempts", 0)),
+            error=item.get("error"),
+            queued_at=item.get("queued_at"),
+            started_at=item.get("started_at"),
+            finished_at=item.get("finished_at"),
+            width=optional_int("width"),
+            height=optional_int("height"),
+            format=item.get("format"),
+            sha256=item.get("sha256"),
+            exif=dict(item.get("exif", {})),
+            thumbnails={
+                name: Thumbnail(
+                    key=t["key"],
+                    width=int(t["width"]),
+                    height=int(t["height"]),
+                    content_type=t["content_type"],
+                )
+                for name, t in item.get("thumbnails", {}).items()
+            },
+        )

@@ -1,0 +1,97 @@
+"""The S3 store: originals and thumbnails under keys the server makes."""
+
+from typing import IO, Any
+from urllib.parse import quote, urlsplit
+
+from boto3.s3.transfer import TransferConfig
+
+from photoshare_shared import keys
+from photoshare_shared.imageformats import THUMBNAIL_SPECS, ThumbnailSpec
+
+# Files above 8 MB go up as multipart uploads in 8 MB parts, so the web never holds a whole file.
+_TRANSFER = TransferConfig(multipart_threshold=8 * 1024 * 1024, multipart_chunksize=8 * 1024 * 1024)
+
+
+class PhotoStore:
+    """Photo objects in one private bucket.
+
+    `signer` is a client configured with the endpoint browsers reach; signing is local, so
+    making URLs costs no request.
+    """
+
+    def __init__(self, client: Any, bucket: str, *, signer: Any | None = None, url_ttl_s: int = 900):
+        self._client = client
+        self._signer = signer or client
+        self._bucket = bucket
+        self._url_ttl_s = url_ttl_s
+
+    def put_original(self, *, photo_id: str, body: IO[bytes], content_type: str) -> None:
+        """Stream an original to S3 (multipart when large)."""
+        self._client.upload_fileobj(
+            body,
+            self._bucket,
+            keys.original_key(photo_id),
+            ExtraArgs={"ContentType": content_type},
+            Config=_TRANSFER,
+        )
+
+    def read_original(self, *, photo_id: str) -> bytes:
+        """The original's bytes (the worker decodes from memory)."""
+        response = self._client.get_object(Bucket=self._bucket, Key=keys.original_key(photo_id))
+        return response["Body"].read()
+
+    def put_thumbnail(self, *, photo_id: str, spec: ThumbnailSpec, data: bytes) -> str:
+        """Store one derivative under its fixed key (rewriting it is idempotent); return the key."""
+        key = keys.thumbnail_key(photo_id, spec)
+        self._client.put_object(
+            Bucket=self._bucket,
+            Key=key,
+            Body=data,
+            ContentType=spec.content_type,
+            CacheControl="private, max-age=31536000, immutable",
+        )
+        return key
+
+    def delete_photo(self, *, photo_id: str) -> None:
+        """Delete the original and every derivative in one request; missing objects are fine."""
+        objects = [{"Key": keys.original_key(photo_id)}]
+        objects += [{"Key": keys.thumbnail_key(photo_id, spec)} for spec in THUMBNAIL_SPECS]
+        self._client.delete_objects(Bucket=self._bucket, Delete={"Objects": objects, "Quiet": True})
+
+    def delete_thumbnails(self, *, photo_id: str) -> None:
+        """Delete a photo's derivatives (a worker cleaning up after a concurrent delete)."""
+        objects = [{"Key": keys.thumbnail_key(photo_id, spec)} for spec in THUMBNAIL_SPECS]
+        self._client.delete_objects(Bucket=self._bucket, Delete={"Objects": objects, "Quiet": True})
+
+    def thumbnail_url(self, key: str) -> str:
+        """A short-lived URL a browser can show inline."""
+        return self._presign({"Bucket": self._bucket, "Key": key})
+
+    def original_url(self, *, photo_id: str, download_name: str) -> str:
+        """A short-lived URL that downloads the original as an attachment."""
+        return self._presign(
+            {
+                "Bucket": self._bucket,
+                "Key": keys.original_key(photo_id),
+                "ResponseContentDisposition": _attachment(download_name),
+            }
+        )
+
+    @property
+    def browser_origin(self) -> str:
+        """The scheme://host[:port] that presigned URLs point browsers at (for the CSP)."""
+        parts = urlsplit(self._signer.meta.endpoint_url)
+        return f"{parts.scheme}://{parts.netloc}"
+
+    def ping(self) -> None:
+        """Raise unless the bucket answers."""
+        self._client.head_bucket(Bucket=self._bucket)
+
+    def _presign(self, params: dict[str, str]) -> str:
+        return self._signer.generate_presigned_url("get_object", Params=params, ExpiresIn=self._url_ttl_s)
+
+
+def _attachment(filename: str) -> str:
+    """A Content-Disposition value that survives any file name (RFC 6266 / RFC 5987)."""
+    ascii_name = "".join(c if c.isascii() and c.isprintable() and c not in '"\\' else "_" for c in filename)
+    return f"attachment; filename=\"{ascii_name or 'photo'}\"; filename*=UTF-8''{quote(filename, safe='')}"

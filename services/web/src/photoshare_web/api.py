@@ -1,0 +1,62 @@
+"""The JSON API under /api: upload, list, read and delete photos."""
+
+from typing import Any
+
+from flask import Blueprint, request, url_for
+
+from photoshare_shared.cursor import InvalidCursor
+from photoshare_shared.schema import PUBLIC_GALLERY
+from photoshare_web import operations
+from photoshare_web.errors import Refused
+from photoshare_web.serialize import photo_json
+from photoshare_web.services import services
+from photoshare_web.uploads import accept_upload
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+MAX_PAGE_SIZE = 100
+
+
+@bp.post("/photos")
+def upload_photo() -> tuple[dict[str, Any], int, dict[str, str]]:
+    """Accept one image (multipart field `file`): 202 and the photo, processed in the background."""
+    if len(request.files.getlist("file")) > 1:
+        raise Refused(400, "Send one photo per request in the form field 'file'.")
+    photo = accept_upload(request.files.get("file"), services=services())
+    location = url_for("api.get_photo", photo_id=photo.photo_id)
+    return photo_json(photo, services().store), 202, {"Location": location}
+
+
+@bp.get("/photos")
+def list_photos() -> dict[str, Any]:
+    """A page of photos, newest first: {"items": [...], "next_cursor": ...}."""
+    limit = _page_size(request.args.get("limit"))
+    try:
+        page = services().catalog.page(
+            gallery=PUBLIC_GALLERY, limit=limit, cursor=request.args.get("cursor") or None
+        )
+    except InvalidCursor as error:
+        raise Refused(400, "The cursor is not valid: use next_cursor from a previous page.") from error
+    store = services().store
+    return {"items": [photo_json(p, store) for p in page.photos], "next_cursor": page.next_cursor}
+
+
+@bp.get("/photos/<photo_id>")
+def get_photo(photo_id: str) -> dict[str, Any]:
+    """One photo, or 404."""
+    return photo_json(operations.find_photo(photo_id), services().store)
+
+
+@bp.delete("/photos/<photo_id>")
+def delete_photo(photo_id: str) -> tuple[str, int]:
+    """Delete a photo and all its files: 204, then GET gives 404."""
+    operations.delete_photo(operations.find_photo(photo_id).photo_id)
+    return "", 204
+
+
+def _page_size(raw: str | None) -> int:
+    if raw is None:
+        return services().settings.page_size
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE_SIZE:
+        raise Refused(400, f"limit must be a whole number from 1 to {MAX_PAGE_SIZE}.")
+    return int(raw)

@@ -1,0 +1,71 @@
+"""Server-rendered pages for people: gallery, upload form, photo page, delete confirmation."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from photoshare_shared.cursor import InvalidCursor
+from photoshare_shared.schema import PUBLIC_GALLERY
+from photoshare_web import operations
+from photoshare_web.errors import Refused
+from photoshare_web.serialize import photo_json
+from photoshare_web.services import services
+from photoshare_web.uploads import accept_upload
+
+bp = Blueprint("pages", __name__)
+
+
+@bp.get("/")
+def gallery() -> str:
+    """Thumbnail tiles, newest first, one page at a time."""
+    cursor = request.args.get("cursor") or None
+    try:
+        page = services().catalog.page(
+            gallery=PUBLIC_GALLERY, limit=services().settings.page_size, cursor=cursor
+        )
+    except InvalidCursor as error:
+        raise Refused(400, "That page link is not valid; start again from the first page.") from error
+    photos = [photo_json(photo, services().store) for photo in page.photos]
+    return render_template("gallery.html", photos=photos, next_cursor=page.next_cursor, paged=bool(cursor))
+
+
+@bp.get("/upload")
+def upload_form() -> str:
+    """The upload form."""
+    return render_template("upload.html", max_mb=services().settings.max_upload_mb)
+
+
+@bp.post("/upload")
+def upload() -> Response | tuple[str, int]:
+    """Accept the form's file, then show the new photo's page."""
+    try:
+        photo = accept_upload(request.files.get("file"), services=services())
+    except Refused as refused:
+        page = render_template(
+            "upload.html", max_mb=services().settings.max_upload_mb, error=refused.message
+        )
+        return page, refused.status
+    flash(f"Uploaded “{photo.filename}”; thumbnails are on their way.")
+    return redirect(url_for("pages.photo_page", photo_id=photo.photo_id), code=303)
+
+
+@bp.get("/photos/<photo_id>")
+def photo_page(photo_id: str) -> str:
+    """Large preview, metadata, download and delete."""
+    photo = photo_json(operations.find_photo(photo_id), services().store)
+    return render_template("photo.html", photo=photo)
+
+
+@bp.get("/photos/<photo_id>/delete")
+def confirm_delete(photo_id: str) -> str:
+    """Ask before deleting (works without JavaScript)."""
+    photo = photo_json(operations.find_photo(photo_id), services().store)
+    return render_template("confirm_delete.html", photo=photo)
+
+
+@bp.post("/photos/<photo_id>/delete")
+def delete(photo_id: str) -> Response:
+    """Delete the photo and all its files, then go back to the gallery."""
+    photo = operations.find_photo(photo_id)
+    operations.delete_photo(photo.photo_id)
+    flash(f"Deleted “{photo.filename}”.")
+    return redirect(url_for("pages.gallery"), code=303)

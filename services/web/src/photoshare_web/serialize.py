@@ -1,0 +1,45 @@
+"""The photo JSON of the API (a stable contract: add fields, never rename them)."""
+
+from decimal import Decimal
+from typing import Any
+
+from photoshare_shared.photo import Photo, Status
+from photoshare_shared.store import PhotoStore
+
+
+def photo_json(photo: Photo, store: PhotoStore) -> dict[str, Any]:
+    """The public view of a photo, with short-lived image URLs."""
+    thumbnails = None
+    if photo.status is Status.READY:
+        thumbnails = {
+            name: {"url": store.thumbnail_url(t.key), "width": t.width, "height": t.height}
+            for name, t in photo.thumbnails.items()
+        }
+    return {
+        "id": photo.photo_id,
+        "filename": photo.filename,
+        "status": photo.status.value,
+        "error": photo.error,
+        "attempts": photo.attempts,
+        "created_at": photo.created_at,
+        "content_type": photo.content_type,
+        "size_bytes": photo.size_bytes,
+        "width": photo.width if photo.status is Status.READY else None,
+        "height": photo.height if photo.status is Status.READY else None,
+        "format": photo.format,
+        "sha256": photo.sha256,
+        "exif": plain_numbers(photo.exif),
+        "thumbnails": thumbnails,
+        "original_url": store.original_url(photo_id=photo.photo_id, download_name=photo.filename),
+    }
+
+
+def plain_numbers(value: Any) -> Any:
+    """DynamoDB's Decimals as JSON numbers (int when whole), recursively."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dict):
+        return {key: plain_numbers(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [plain_numbers(item) for item in value]
+    return value

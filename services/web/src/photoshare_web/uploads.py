@@ -1,0 +1,78 @@
+"""Accepting one upload: check it, store the original, record it, enqueue its job."""
+
+import logging
+import os
+import unicodedata
+
+from botocore.exceptions import BotoCoreError, ClientError
+from kombu.exceptions import OperationalError
+from werkzeug.datastructures import FileStorage
+
+from photoshare_shared.keys import new_photo_id
+from photoshare_shared.photo import Photo, utc_now
+from photoshare_web.errors import Refused
+from photoshare_web.services import Services
+from photoshare_web.sniff import NotAcceptedImage, inspect_image
+
+log = logging.getLogger(__name__)
+
+_MAX_FILENAME_CHARS = 200
+
+
+def accept_upload(upload: FileStorage | None, *, services: Services) -> Photo:
+    """Store an accepted image and enqueue its job, or raise Refused having kept nothing."""
+    if upload is None or (not upload.filename and upload.content_length == 0):
+        raise Refused(400, "No file was sent: attach the photo as the form field 'file'.")
+    stream = upload.stream
+    size = stream.seek(0, os.SEEK_END)
+    limit_mb = services.settings.max_upload_mb
+    if size == 0:
+        raise Refused(400, "The file is empty.")
+    if size > services.settings.max_upload_bytes:
+        raise Refused(413, f"The file is larger than the {limit_mb} MB limit.")
+    try:
+        kind = inspect_image(stream, max_pixels=services.settings.max_image_pixels)
+    except NotAcceptedImage as reason:
+        raise Refused(415, str(reason)) from reason
+
+    now = utc_now()
+    photo = Photo(
+        photo_id=new_photo_id(),
+        filename=display_filename(upload.filename),
+        content_type=kind.content_type,
+        size_bytes=size,
+        created_at=now,
+        queued_at=now,
+        format=kind.format,
+    )
+    try:
+        services.store.put_original(photo_id=photo.photo_id, body=stream, content_type=kind.content_type)
+        services.catalog.add(photo=photo)
+    except (BotoCoreError, ClientError) as error:
+        log.exception("upload %s: storage failed", photo.photo_id)
+        _forget(photo.photo_id, services)
+        raise Refused(503, "Photo storage is unavailable right now; please try again shortly.") from error
+    try:
+        services.publisher.process_photo(photo_id=photo.photo_id)
+    except (OperationalError, OSError) as error:
+        # Refuse rather than keep a photo nobody will process: nothing is left behind.
+        log.warning("upload %s: job queue unavailable: %s", photo.photo_id, error)
+        _forget(photo.photo_id, services)
+        raise Refused(503, "The job queue is unavailable right now; please try again shortly.") from error
+    return photo
+
+
+def display_filename(raw: str | None) -> str:
+    """The client's file name as display text only: no path, no control characters, bounded."""
+    name = (raw or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in unicodedata.normalize("NFC", name) if unicodedata.category(ch)[0] != "C")
+    return name.strip()[:_MAX_FILENAME_CHARS] or "photo"
+
+
+def _forget(photo_id: str, services: Services) -> None:
+    """Best-effort removal of a half-accepted upload."""
+    try:
+        services.catalog.delete(photo_id=photo_id)
+        services.store.delete_photo(photo_id=photo_id)
+    except (BotoCoreError, ClientError):
+        log.exception("upload %s: cleanup failed", photo_id)

@@ -1,0 +1,20 @@
+"""The worker's Celery application (`celery -A photoshare_worker.celery_app worker`)."""
+
+from celery import Celery
+from celery.signals import worker_init
+
+from photoshare_shared.jobs import PUBLISHED_TASKS, celery_config
+from photoshare_shared.settings import Settings
+
+app = Celery("photoshare_worker")
+app.conf.update(celery_config(Settings()))
+app.conf.update(worker_max_tasks_per_child=200, worker_send_task_events=True, task_send_sent_event=True)
+app.autodiscover_tasks(["photoshare_worker"], related_name="tasks", force=True)
+
+
+@worker_init.connect
+def _check_every_task_has_a_handler(sender: object = None, **_: object) -> None:
+    """Refuse to start a worker that would silently drop jobs the web publishes."""
+    missing = PUBLISHED_TASKS - set(app.tasks)
+    if missing:
+        raise RuntimeError(f"no handler for published task(s): {', '.join(sorted(missing))}")

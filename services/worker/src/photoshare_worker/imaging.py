@@ -1,0 +1,228 @@
+"""Decode an uploaded original once and render its derivatives (pure: bytes in, bytes out)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from io import BytesIO
+
+from PIL import Image, ImageOps
+
+from photoshare_shared.imageformats import ACCEPTED_FORMATS, THUMBNAIL_SPECS, ThumbnailSpec
+
+
+class UndecodableImage(Exception):
+    """The bytes are not an image the worker can decode; str(exc) is a short reason a person understands."""
+
+
+@dataclass(frozen=True)
+class Derivative:
+    """One encoded derivative and its pixel size."""
+
+    spec: ThumbnailSpec
+    data: bytes
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class RenderedPhoto:
+    """What the worker learnt from an original, plus its encoded derivatives."""
+
+    width: int  # as displayed, i.e. after EXIF orientation is applied
+    height: int
+    format: str  # Pillow format name, e.g. "JPEG"
+    exif: Image.Exif  # the original's EXIF (may be empty), for metadata extraction
+    derivatives: tuple[Derivative, ...]
+
+
+# Same mapping as ImageOps.exif_transpose; orientations 5-8 swap width and height.
+_TRANSPOSE: dict[int, Image.Transpose] = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+_ORIENTATION_TAG = 0x0112
+_WHITE = (255, 255, 255)
+# Let resize() reduce() by an integer factor first while the source is >= 2x the target (box
+# averaging is far cheaper than LANCZOS taps); measured >= 50 dB PSNR against a plain LANCZOS
+# resize, i.e. invisible, and ~30% faster for the small-from-large step.
+_REDUCING_GAP = 2.0
+
+
+def render_photo(
+    data: bytes,
+    specs: Sequence[ThumbnailSpec] = THUMBNAIL_SPECS,
+    *,
+    max_pixels: int = 100_000_000,
+) -> RenderedPhoto:
+    """Decode `data` once and encode one derivative per spec, upright and without metadata."""
+    if not data:
+        raise UndecodableImage("the file is empty")
+    try:
+        return _render(data, specs, max_pixels)
+    except UndecodableImage:
+        raise
+    except MemoryError:
+        raise  # not the file's fault (max_pixels bounds what a file can ask for): let the job retry
+    except Image.UnidentifiedImageError:
+        raise UndecodableImage("not a readable image (JPEG, PNG, GIF or WebP expected)") from None
+    except Image.DecompressionBombError:
+        raise UndecodableImage(f"image is over the {_megapixels(max_pixels)} MP limit") from None
+    except Exception as exc:  # Pillow signals corrupt data with many types (OSError, SyntaxError, struct.error...)
+        raise UndecodableImage("the image data is truncated or corrupt") from exc
+
+
+def _render(data: bytes, specs: Sequence[ThumbnailSpec], max_pixels: int) -> RenderedPhoto:
+    """The pipeline; any exception it lets out is translated by render_photo."""
+    img = Image.open(BytesIO(data), formats=list(ACCEPTED_FORMATS))
+    stored_w, stored_h = img.size  # header only so far: nothing decoded yet
+    if stored_w < 1 or stored_h < 1:
+        raise UndecodableImage("the image has no pixels")
+    if stored_w * stored_h > max_pixels:
+        raise UndecodableImage(
+            f"image is {stored_w}×{stored_h}, over the {_megapixels(max_pixels)} MP limit"
+        )
+    # A JPEG with an MPF index (many phones) opens as "MPO"; it is a JPEG file all the same.
+    fmt = "JPEG" if img.format == "MPO" else str(img.format)
+
+    exif = _read_exif(img)
+    orientation = exif.get(_ORIENTATION_TAG, 1)
+    transpose = _TRANSPOSE.get(orientation) if isinstance(orientation, int) else None
+    swaps = orientation in (5, 6, 7, 8) and transpose is not None
+    shown_w, shown_h = (stored_h, stored_w) if swaps else (stored_w, stored_h)
+
+    # Biggest first, so each derivative is made from the previous (larger) one.
+    ordered = sorted(specs, key=lambda s: s.max_side, reverse=True)
+    targets = {id(s): _fit(shown_w, shown_h, s.max_side) for s in ordered}
+    icc = img.info.get("icc_profile")
+
+    box: tuple[float, float, float, float] = (0, 0, stored_w, stored_h)
+    if ordered and fmt == "JPEG":
+        tw, th = targets[id(ordered[0])]
+        if swaps:
+            tw, th = th, tw
+        if (tw, th) != (stored_w, stored_h):
+            # Let libjpeg decode at 1/2, 1/4 or 1/8 scale (DCT scaling) while still covering the
+            # target: the largest saving there is. The returned box maps the original's extent.
+            drafted = img.draft("RGB", (tw, th))
+            if drafted is not None:
+                box = drafted[1]
+    img.load()  # the one decode; a truncated file raises here (LOAD_TRUNCATED_IMAGES stays off)
+    img = _resizable(img)
+
+    derivatives: dict[int, Derivative] = {}
+    current: Image.Image = img
+    oriented = False
+    for spec in ordered:
+        tw, th = targets[id(spec)]
+        if not oriented:
+            # Still in stored orientation: resize there, then transpose the small result.
+            sw, sh = (th, tw) if swaps else (tw, th)
+            current = _resize(current, (sw, sh), box)
+            if transpose is not None:
+                current = current.transpose(transpose)
+            current = _to_rgb(current)
+            oriented = True
+        else:
+            current = _resize(current, (tw, th), (0, 0, *current.size))
+        derivatives[id(spec)] = Derivative(spec, _encode(current, spec, icc), tw, th)
+
+    return RenderedPhoto(
+        width=shown_w,
+        height=shown_h,
+        format=fmt,
+        exif=exif,
+        derivatives=tuple(derivatives[id(s)] for s in specs),
+    )
+
+
+def _megapixels(pixels: int) -> str:
+    """100_000_000 -> "100"."""
+    return f"{pixels / 1_000_000:g}"
+
+
+def _read_exif(img: Image.Image) -> Image.Exif:
+    """The image's EXIF; a malformed block reads as empty rather than failing the photo."""
+    try:
+        exif = img.getexif()
+        exif.get(_ORIENTATION_TAG)
+        return exif
+    except Exception:
+        return Image.Exif()
+
+
+def _fit(width: int, height: int, max_side: int) -> tuple[int, int]:
+    """Scale (width, height) so the longest side is min(max_side, longest); never upscale, never 0."""
+    longest = max(width, height)
+    if longest <= max_side:
+        return width, height
+    # Integer round-half-up, so the longest side is exactly max_side with no float drift.
+    scaled = lambda side: max(1, (2 * side * max_side + longest) // (2 * longest))  # noqa: E731
+    return scaled(width), scaled(height)
+
+
+def _resizable(img: Image.Image) -> Image.Image:
+    """Convert modes LANCZOS cannot filter (or filters wrongly) to L/LA/RGB/RGBA."""
+    mode = img.mode
+    if mode in ("RGB", "RGBA", "L", "LA"):
+        # A tRNS colour key (PNG) is transparency too; make it a real alpha channel.
+        if "transparency" in img.info and mode in ("RGB", "L"):
+            return img.convert(mode + "A")
+        return img
+    if mode in ("P", "PA"):
+        # Palette indices cannot be interpolated; RGBA keeps a transparent index transparent.
+        has_alpha = mode == "PA" or "transparency" in img.info
+        return img.convert("RGBA" if has_alpha else "RGB")
+    if mode == "1":
+        return img.convert("L")
+    if mode.startswith("I;16") or mode == "I":
+        # 16-bit greyscale: a plain convert("L") clips at 255 (all white); scale 0-65535 to 0-255.
+        if mode != "I":
+            img = img.convert("I")
+        return img.point(lambda v: v * (1 / 257)).convert("L")
+    if mode == "F":
+        return img.convert("L")
+    return img.convert("RGB")  # CMYK, YCbCr, LAB, HSV...
+
+
+def _resize(
+    img: Image.Image, size: tuple[int, int], box: tuple[float, float, float, float]
+) -> Image.Image:
+    """LANCZOS-resize the `box` region of img to size, skipping the work when it is a no-op."""
+    if img.size == size and box == (0, 0, *img.size):
+        return img
+    return img.resize(size, Image.Resampling.LANCZOS, box=box, reducing_gap=_REDUCING_GAP)
+
+
+def _to_rgb(img: Image.Image) -> Image.Image:
+    """RGB for the encoders; transparent areas become white (JPEG has no alpha, thumbnails sit on white)."""
+    if img.mode in ("RGBA", "LA"):
+        rgba = img.convert("RGBA")
+        flat = Image.new("RGB", rgba.size, _WHITE)
+        flat.paste(rgba, mask=rgba.getchannel("A"))
+        return flat
+    return img if img.mode == "RGB" else img.convert("RGB")
+
+
+def _encode(img: Image.Image, spec: ThumbnailSpec, icc: object) -> bytes:
+    """Encode with the spec's format/quality and no metadata besides an RGB ICC profile."""
+    # resize()/transpose() copy .info, and some encoders fall back to it (JPEG writes
+    # info["comment"]): a blank info guarantees no EXIF/GPS/XMP/comments leak.
+    img.info = {}
+    options: dict[str, object] = {"quality": spec.quality}
+    # Keep the colour profile so wide-gamut (e.g. Display P3) photos keep their colours, but
+    # only an RGB one: a CMYK or grey profile would be wrong for the RGB pixels written here.
+    if isinstance(icc, bytes) and len(icc) >= 20 and icc[16:20] == b"RGB ":
+        options["icc_profile"] = icc
+    if spec.format == "JPEG":
+        options.update(optimize=False, progressive=False, subsampling="4:2:0")
+    elif spec.format == "WEBP":
+        options.update(method=4)  # libwebp's default speed/size trade-off; 6 is ~2x slower
+    out = BytesIO()
+    img.save(out, spec.format, **options)
+    return out.getvalue()

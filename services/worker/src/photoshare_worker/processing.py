@@ -1,0 +1,81 @@
+"""Processing one photo: the plain function behind the Celery task."""
+
+import hashlib
+import logging
+from enum import StrEnum
+
+from botocore.exceptions import ClientError
+
+from photoshare_shared.catalog import PhotoCatalog, ProcessingResult
+from photoshare_shared.jobs import MAX_ATTEMPTS
+from photoshare_shared.photo import Thumbnail
+from photoshare_shared.store import PhotoStore
+from photoshare_worker.imaging import UndecodableImage, render_photo
+from photoshare_worker.metadata import extract_metadata
+
+log = logging.getLogger(__name__)
+
+
+class Outcome(StrEnum):
+    """How one run of the job ended."""
+
+    READY = "ready"
+    FAILED = "failed"
+    SKIPPED = "skipped"  # deleted, or already finished by an earlier run
+    DELETED_MEANWHILE = "deleted-meanwhile"
+
+
+def process_photo(
+    photo_id: str, *, store: PhotoStore, catalog: PhotoCatalog, max_pixels: int
+) -> Outcome:
+    """Make the thumbnails and metadata of one photo and record the result.
+
+    Safe to run twice and safe against a concurrent delete. Transient AWS errors propagate
+    so the task can retry; permanent problems end FAILED with a reason.
+    """
+    photo = catalog.start_processing(photo_id=photo_id)
+    if photo is None:
+        return Outcome.SKIPPED
+    if photo.attempts > MAX_ATTEMPTS:
+        return _fail(catalog, photo_id, f"gave up after {MAX_ATTEMPTS} attempts")
+
+    try:
+        data = store.read_original(photo_id=photo_id)
+    except ClientError as error:
+        if error.response["Error"]["Code"] not in {"NoSuchKey", "404"}:
+            raise
+        return _fail(catalog, photo_id, "the original file is missing")
+
+    try:
+        rendered = render_photo(data, max_pixels=max_pixels)
+    except UndecodableImage as reason:
+        return _fail(catalog, photo_id, str(reason))
+
+    thumbnails = {
+        derivative.spec.name: Thumbnail(
+            key=store.put_thumbnail(photo_id=photo_id, spec=derivative.spec, data=derivative.data),
+            width=derivative.width,
+            height=derivative.height,
+            content_type=derivative.spec.content_type,
+        )
+        for derivative in rendered.derivatives
+    }
+    result = ProcessingResult(
+        width=rendered.width,
+        height=rendered.height,
+        format=rendered.format,
+        sha256=hashlib.sha256(data).hexdigest(),
+        exif=extract_metadata(rendered.exif),
+        thumbnails=thumbnails,
+    )
+    if not catalog.mark_ready(photo_id=photo_id, result=result):
+        # Deleted while we worked: remove what we wrote so nothing is left behind.
+        store.delete_thumbnails(photo_id=photo_id)
+        return Outcome.DELETED_MEANWHILE
+    return Outcome.READY
+
+
+def _fail(catalog: PhotoCatalog, photo_id: str, reason: str) -> Outcome:
+    log.info("photo %s failed: %s", photo_id, reason)
+    catalog.mark_failed(photo_id=photo_id, error=reason)
+    return Outcome.FAILED

@@ -1,0 +1,212 @@
+"""The JSON API through Flask's test client, with S3 and DynamoDB in moto."""
+
+from io import BytesIO
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from imagegen import photo_bytes
+from kombu.exceptions import OperationalError
+
+from photoshare_shared.catalog import ProcessingResult
+from photoshare_shared.photo import Status, Thumbnail
+
+
+def upload(client, data: bytes, filename: str = "holiday.jpg", content_type: str = "image/jpeg"):
+    return client.post(
+        "/api/photos", data={"file": (BytesIO(data), filename, content_type)}, content_type="multipart/form-data"
+    )
+
+
+def bucket_keys(store_client, bucket: str) -> list[str]:
+    return [obj["Key"] for obj in store_client.list_objects_v2(Bucket=bucket).get("Contents", [])]
+
+
+@pytest.fixture
+def s3(store):
+    return store._client
+
+
+def test_upload_stores_original_records_queued_item_and_enqueues(client, settings, catalog, publisher, s3):
+    response = upload(client, photo_bytes(), filename="../../etc/Holiday <1>.jpg")
+
+    assert response.status_code == 202
+    body = response.get_json()
+    assert response.headers["Location"] == f"/api/photos/{body['id']}"
+    assert body["status"] == "QUEUED"
+    assert body["filename"] == "Holiday <1>.jpg"  # display text only: the path is gone
+    assert body["content_type"] == "image/jpeg"
+    assert body["thumbnails"] is None
+    assert publisher.published == [body["id"]]
+    assert bucket_keys(s3, settings.bucket) == [f"originals/{body['id']}"]
+    stored = catalog.get(photo_id=body["id"])
+    assert stored.status is Status.QUEUED and stored.size_bytes == len(photo_bytes())
+
+
+def test_format_is_decided_by_content_not_name_or_header(client):
+    png = photo_bytes(format="PNG")
+    response = upload(client, png, filename="fake.jpg", content_type="image/jpeg")
+    assert response.status_code == 202
+    assert response.get_json()["content_type"] == "image/png"
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "GIF", "WEBP"])
+def test_other_accepted_formats(client, fmt):
+    assert upload(client, photo_bytes(format=fmt), filename=f"x.{fmt.lower()}").status_code == 202
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        b"just some text, not an image",
+        b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n",
+        b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+        b"<html><body>hi</body></html>",
+    ],
+    ids=["text", "pdf", "svg", "html"],
+)
+def test_non_images_are_refused_with_415_and_nothing_kept(client, settings, s3, publisher, payload):
+    response = upload(client, payload, filename="photo.jpg")
+    assert response.status_code == 415
+    assert "JPEG, PNG, GIF or WebP" in response.get_json()["error"]
+    assert bucket_keys(s3, settings.bucket) == []
+    assert publisher.published == []
+
+
+def test_tiff_is_refused_even_though_pillow_reads_it(client):
+    out = BytesIO()
+    from PIL import Image
+
+    Image.new("RGB", (8, 8)).save(out, "TIFF")
+    assert upload(client, out.getvalue(), filename="scan.tif").status_code == 415
+
+
+def test_missing_file_is_400(client):
+    response = client.post("/api/photos", data={}, content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert "file" in response.get_json()["error"]
+
+
+def test_empty_file_is_400(client):
+    response = upload(client, b"")
+    assert response.status_code in (400,)
+    assert response.get_json()["error"]
+
+
+def test_two_files_in_one_request_is_400(client):
+    data = {"file": [(BytesIO(photo_bytes()), "a.jpg"), (BytesIO(photo_bytes()), "b.jpg")]}
+    response = client.post("/api/photos", data=data, content_type="multipart/form-data")
+    assert response.status_code == 400
+
+
+def test_too_large_is_413_json(client, settings, s3):
+    big = b"\xff\xd8\xff" + b"0" * (settings.max_upload_bytes + 10)
+    response = upload(client, big)
+    assert response.status_code == 413
+    assert f"{settings.max_upload_mb} MB" in response.get_json()["error"]
+    assert bucket_keys(s3, settings.bucket) == []
+
+
+def test_too_many_pixels_is_415(client, app, settings):
+    app.extensions["photoshare"] = app.extensions["photoshare"].__class__(
+        **{**vars(app.extensions["photoshare"]), "settings": settings.model_copy(update={"max_image_pixels": 1000})}
+    )
+    response = upload(client, photo_bytes(100, 100))
+    assert response.status_code == 415
+    assert "100×100" in response.get_json()["error"]
+
+
+def test_broker_down_gives_503_and_leaves_nothing(client, settings, s3, publisher, catalog):
+    publisher.error = OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+    response = upload(client, photo_bytes())
+    assert response.status_code == 503
+    assert "queue" in response.get_json()["error"]
+    assert bucket_keys(s3, settings.bucket) == []
+    assert catalog.page(gallery="public", limit=10).photos == []
+
+
+def test_get_unknown_and_malformed_ids_are_404(client):
+    assert client.get("/api/photos/01HZZZZZZZZZZZZZZZZZZZZZZZ").status_code == 404
+    response = client.get("/api/photos/..%2f..%2fetc")
+    assert response.status_code == 404
+    assert response.is_json
+
+
+def test_list_is_newest_first_and_pages_with_cursor(client):
+    ids = [upload(client, photo_bytes(32, 32), filename=f"{n}.jpg").get_json()["id"] for n in range(5)]
+
+    first = client.get("/api/photos?limit=2").get_json()
+    second = client.get(f"/api/photos?limit=2&cursor={first['next_cursor']}").get_json()
+    third = client.get(f"/api/photos?limit=2&cursor={second['next_cursor']}").get_json()
+
+    seen = [p["id"] for page in (first, second, third) for p in page["items"]]
+    assert seen == list(reversed(ids))
+    assert third["next_cursor"] is None
+
+
+def test_exact_last_page_has_no_cursor(client):
+    for n in range(2):
+        upload(client, photo_bytes(16, 16), filename=f"{n}.jpg")
+    page = client.get("/api/photos?limit=2").get_json()
+    assert len(page["items"]) == 2 and page["next_cursor"] is None
+
+
+@pytest.mark.parametrize("query", ["limit=0", "limit=101", "limit=abc", "cursor=garbage!!", "cursor=e30"])
+def test_bad_list_parameters_are_400(client, query):
+    response = client.get(f"/api/photos?{query}")
+    assert response.status_code == 400
+    assert response.get_json()["error"]
+
+
+def test_ready_photo_json_has_thumbnails_exif_and_download_url(client, catalog, settings):
+    photo_id = upload(client, photo_bytes(), filename="café.jpg").get_json()["id"]
+    catalog.start_processing(photo_id=photo_id)
+    catalog.mark_ready(
+        photo_id=photo_id,
+        result=ProcessingResult(
+            width=480,
+            height=640,
+            format="JPEG",
+            sha256="ab" * 32,
+            exif={"make": "Canon", "iso": 200, "exposure_time": __import__("decimal").Decimal("0.004")},
+            thumbnails={"small": Thumbnail(key=f"thumbnails/{photo_id}/small.webp", width=192, height=256, content_type="image/webp")},
+        ),
+    )
+    body = client.get(f"/api/photos/{photo_id}").get_json()
+    assert body["status"] == "READY"
+    assert (body["width"], body["height"]) == (480, 640)
+    assert body["exif"] == {"make": "Canon", "iso": 200, "exposure_time": 0.004}
+    small = body["thumbnails"]["small"]
+    assert (small["width"], small["height"]) == (192, 256)
+    assert f"/{settings.bucket}/thumbnails/{photo_id}/small.webp" in small["url"]
+    disposition = parse_qs(urlsplit(body["original_url"]).query)["response-content-disposition"][0]
+    assert disposition.startswith("attachment;") and "caf%C3%A9.jpg" in disposition
+
+
+def test_delete_removes_item_and_every_object(client, settings, s3, store, catalog):
+    photo_id = upload(client, photo_bytes()).get_json()["id"]
+    from photoshare_shared.imageformats import THUMBNAIL_SPECS
+
+    for spec in THUMBNAIL_SPECS:
+        store.put_thumbnail(photo_id=photo_id, spec=spec, data=b"x")
+    assert len(bucket_keys(s3, settings.bucket)) == 3
+
+    assert client.delete(f"/api/photos/{photo_id}").status_code == 204
+    assert client.get(f"/api/photos/{photo_id}").status_code == 404
+    assert client.delete(f"/api/photos/{photo_id}").status_code == 404
+    assert bucket_keys(s3, settings.bucket) == []
+    assert catalog.get(photo_id=photo_id) is None
+
+
+def test_healthz_and_readyz(client, publisher):
+    assert client.get("/healthz").get_json() == {"status": "ok"}
+    ready = client.get("/readyz")
+    assert ready.status_code == 200 and ready.get_json()["checks"] == {"redis": "ok", "s3": "ok", "dynamodb": "ok"}
+    publisher.error = OperationalError("down")
+    not_ready = client.get("/readyz")
+    assert not_ready.status_code == 503
+    assert not_ready.get_json()["checks"]["redis"].startswith("unavailable")
+
+
+def test_unknown_api_route_is_json_404(client):
+    response = client.get("/api/nothing-here")
+    assert response.status_code == 404 and "error" in response.get_json()
