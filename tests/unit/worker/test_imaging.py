@@ -176,6 +176,17 @@ def test_output_formats_follow_the_specs_and_order() -> None:
     assert render_photo(encode(photo_like(800, 600)), ()).derivatives == ()
 
 
+def test_progressive_and_multi_picture_jpegs() -> None:
+    picture = photo_like(2000, 1500)
+    progressive = render_photo(encode(picture, quality=90, progressive=True))
+    assert [(d.width, d.height) for d in progressive.derivatives] == [(256, 192), (1280, 960)]
+    # Phones often write MPF (a second picture after the first); Pillow calls that "MPO".
+    mpo = encode(picture, "MPO", save_all=True, append_images=[photo_like(400, 300)])
+    assert Image.open(BytesIO(mpo)).format == "MPO"
+    photo = render_photo(mpo)
+    assert photo.format == "JPEG" and (photo.width, photo.height) == (2000, 1500)
+
+
 def test_large_jpeg_uses_420_subsampling() -> None:
     from PIL import JpegImagePlugin
 
@@ -228,6 +239,17 @@ def test_palette_png_with_and_without_transparency() -> None:
         out = open_derivative(derivative)
         assert_colour(out, (0.2, 0.5), RED, tol=12)
         assert_colour(out, (0.8, 0.5), WHITE, tol=12)  # the transparent blue index is not blue
+
+
+@pytest.mark.parametrize("mode", ["RGB", "L"])
+def test_png_colour_key_transparency_is_flattened_onto_white(mode: str) -> None:
+    img = Image.new(mode, (400, 300), 0)  # black is the transparent colour key
+    ImageDraw.Draw(img).rectangle((0, 0, 199, 299), fill=(255, 0, 0) if mode == "RGB" else 100)
+    key = (0, 0, 0) if mode == "RGB" else 0
+    for derivative in render_photo(encode(img, "PNG", transparency=key)).derivatives:
+        out = open_derivative(derivative)
+        assert_colour(out, (0.2, 0.5), RED if mode == "RGB" else (100, 100, 100), tol=12)
+        assert_colour(out, (0.8, 0.5), WHITE, tol=12)
 
 
 def test_animated_gif_uses_the_first_frame() -> None:

@@ -235,3 +235,22 @@ def test_garbage_exif_block_reads_as_empty() -> None:
     Image.new("RGB", (64, 48)).save(buf, "JPEG", exif=b"Exif\x00\x00MM\x00*\x00\x00\x00\x08\xff\xff" + b"\x00" * 40)
     photo = render_photo(buf.getvalue())
     assert extract_metadata(photo.exif) == {}
+
+
+def test_misplaced_tags_are_still_found() -> None:
+    exif = Image.Exif()
+    exif[B.DateTimeOriginal] = "2019:05:06 07:08:09"  # belongs in the Exif IFD
+    exif[B.FNumber] = IFDRational(4, 1)
+    exif[IFD.Exif] = {B.Make: "Fujifilm"}  # belongs in IFD0
+    assert extract_metadata(jpeg_exif(exif)) == {
+        "make": "Fujifilm",
+        "taken_at": "2019-05-06T07:08:09",
+        "f_number": Decimal("4"),
+    }
+
+
+def test_equator_and_prime_meridian_are_plain_zero() -> None:
+    exif = Image.Exif()
+    exif[IFD.GPSInfo] = {1: "S", 2: dms(0, 0, 0), 3: "W", 4: dms(0, 0, 0)}
+    gps = extract_metadata(jpeg_exif(exif))["gps"]
+    assert gps == {"lat": 0, "lon": 0} and str(gps["lat"]) == "0" and str(gps["lon"]) == "0"

@@ -100,8 +100,9 @@ def _run(args: argparse.Namespace, dev_dir: Path, logs: LogStreams,
         redis_url = f"redis://127.0.0.1:{port}/0"
         redis_note = f"{redis_url} (redis-server, data in {redis_dir})"
 
-    stack = processes.StackEnv(redis_url=redis_url, aws_endpoint_url=aws_url,
-                               bucket=Settings().bucket, table=Settings().table)
+    configured = Settings()  # bucket, table and region may come from PHOTOSHARE_* / AWS_REGION
+    stack = processes.StackEnv(redis_url=redis_url, aws_endpoint_url=aws_url, bucket=configured.bucket,
+                               table=configured.table, aws_region=configured.aws_region)
     ensure_resources(stack.settings())
     env = stack.environ()
 

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from io import BytesIO
 
-from PIL import Image, ImageOps
+from PIL import Image
 
 from photoshare_shared.imageformats import ACCEPTED_FORMATS, THUMBNAIL_SPECS, ThumbnailSpec
 
@@ -73,7 +73,7 @@ def render_photo(
         raise UndecodableImage("not a readable image (JPEG, PNG, GIF or WebP expected)") from None
     except Image.DecompressionBombError:
         raise UndecodableImage(f"image is over the {_megapixels(max_pixels)} MP limit") from None
-    except Exception as exc:  # Pillow signals corrupt data with many types (OSError, SyntaxError, struct.error...)
+    except Exception as exc:  # Pillow reports corrupt data as OSError, SyntaxError, struct.error...
         raise UndecodableImage("the image data is truncated or corrupt") from exc
 
 
@@ -89,6 +89,10 @@ def _render(data: bytes, specs: Sequence[ThumbnailSpec], max_pixels: int) -> Ren
         )
     # A JPEG with an MPF index (many phones) opens as "MPO"; it is a JPEG file all the same.
     fmt = "JPEG" if img.format == "MPO" else str(img.format)
+    if fmt != "JPEG":
+        # Only JPEG can decode at reduced scale, so nothing to set up first; and PNG may keep
+        # EXIF after the pixels, so reading it decodes anyway. Decode here, where errors surface.
+        img.load()
 
     exif = _read_exif(img)
     orientation = exif.get(_ORIENTATION_TAG, 1)
@@ -112,7 +116,7 @@ def _render(data: bytes, specs: Sequence[ThumbnailSpec], max_pixels: int) -> Ren
             drafted = img.draft("RGB", (tw, th))
             if drafted is not None:
                 box = drafted[1]
-    img.load()  # the one decode; a truncated file raises here (LOAD_TRUNCATED_IMAGES stays off)
+    img.load()  # the one decode (no-op if done above); truncation raises: LOAD_TRUNCATED_IMAGES stays off
     img = _resizable(img)
 
     derivatives: dict[int, Derivative] = {}

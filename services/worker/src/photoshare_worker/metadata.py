@@ -21,6 +21,7 @@ _DATETIME_ORIGINAL, _DATETIME_DIGITIZED = 0x9003, 0x9004
 _OFFSET_TIME, _OFFSET_TIME_ORIGINAL, _OFFSET_TIME_DIGITIZED = 0x9010, 0x9011, 0x9012
 _FOCAL_LENGTH, _LENS_MODEL = 0x920A, 0xA434
 _GPS_LAT_REF, _GPS_LAT, _GPS_LON_REF, _GPS_LON = 1, 2, 3, 4
+_IFD0_TAGS = {_MAKE, _MODEL, _DATETIME}  # the rest live in the Exif IFD
 
 # Plausibility bounds: anything outside is a broken or hostile tag, not a photo setting.
 _MAX_EXPOSURE_S = Decimal(86_400)
@@ -42,9 +43,10 @@ def extract_metadata(exif: Image.Exif) -> dict[str, Any]:
     gps_ifd: Mapping[int, Any] = _safe(lambda: dict(exif.get_ifd(ExifTags.IFD.GPSInfo))) or {}
 
     def tag(tag_id: int) -> Any:
-        # Writers misplace tags between IFD0 and the Exif IFD; accept either.
-        value = exif_ifd.get(tag_id)
-        return ifd0.get(tag_id) if value is None else value
+        # Writers misplace tags between IFD0 and the Exif IFD: look in the tag's home first.
+        home, other = (ifd0, exif_ifd) if tag_id in _IFD0_TAGS else (exif_ifd, ifd0)
+        value = home.get(tag_id)
+        return other.get(tag_id) if value is None else value
 
     fields: dict[str, Callable[[], Any]] = {
         "make": lambda: _text(tag(_MAKE)),
@@ -219,4 +221,6 @@ def _coordinate(value: Any, ref: Any, positive: str, negative: str, limit: int) 
         return None
     if degrees > limit:
         return None
+    if degrees == 0:
+        sign = 1  # no "-0" for the equator or the prime meridian
     return _tidy((sign * degrees).quantize(Decimal("0.000001")))

@@ -1,0 +1,91 @@
+"""The DynamoDB catalog against moto: lifecycle transitions and their conditions."""
+
+from decimal import Decimal
+
+from photoshare_shared import schema
+from photoshare_shared.catalog import ProcessingResult
+from photoshare_shared.keys import new_photo_id
+from photoshare_shared.photo import Photo, Status, Thumbnail, utc_now
+
+RESULT = ProcessingResult(
+    width=3000,
+    height=4000,
+    format="JPEG",
+    sha256="0" * 64,
+    exif={"f_number": Decimal("5.6"), "gps": {"lat": Decimal("48.858222"), "lon": Decimal("2.2945")}},
+    thumbnails={"small": Thumbnail(key="thumbnails/x/small.webp", width=192, height=256, content_type="image/webp")},
+)
+
+
+def new_photo(catalog) -> Photo:
+    photo = Photo(photo_id=new_photo_id(), filename="a.jpg", content_type="image/jpeg", size_bytes=10, created_at=utc_now())
+    catalog.add(photo=photo)
+    return photo
+
+
+def raw_item(catalog, photo_id):
+    return catalog._table.get_item(Key={"photo_id": photo_id}).get("Item")
+
+
+def test_queued_to_processing_to_ready(catalog):
+    photo = new_photo(catalog)
+    assert raw_item(catalog, photo.photo_id)[schema.ATTENTION_PARTITION] == "QUEUED"
+
+    started = catalog.start_processing(photo_id=photo.photo_id)
+    assert started.status is Status.PROCESSING and started.attempts == 1 and started.started_at
+
+    assert catalog.mark_ready(photo_id=photo.photo_id, result=RESULT)
+    ready = catalog.get(photo_id=photo.photo_id)
+    assert ready.status is Status.READY and (ready.width, ready.height) == (3000, 4000)
+    assert ready.exif["gps"]["lat"] == Decimal("48.858222")
+    assert ready.thumbnails["small"].height == 256
+    # READY items leave the sparse attention index.
+    assert schema.ATTENTION_PARTITION not in raw_item(catalog, photo.photo_id)
+
+
+def test_a_redelivered_job_may_restart_processing_and_counts_attempts(catalog):
+    photo = new_photo(catalog)
+    catalog.start_processing(photo_id=photo.photo_id)
+    assert catalog.start_processing(photo_id=photo.photo_id).attempts == 2
+
+
+def test_finished_or_missing_photos_do_not_start(catalog):
+    photo = new_photo(catalog)
+    catalog.start_processing(photo_id=photo.photo_id)
+    catalog.mark_ready(photo_id=photo.photo_id, result=RESULT)
+    assert catalog.start_processing(photo_id=photo.photo_id) is None
+    assert catalog.start_processing(photo_id=new_photo_id()) is None
+
+
+def test_a_deleted_photo_is_never_resurrected(catalog):
+    photo = new_photo(catalog)
+    catalog.start_processing(photo_id=photo.photo_id)
+    catalog.delete(photo_id=photo.photo_id)
+    assert catalog.mark_ready(photo_id=photo.photo_id, result=RESULT) is False
+    assert catalog.mark_failed(photo_id=photo.photo_id, error="x") is False
+    assert raw_item(catalog, photo.photo_id) is None
+
+
+def test_failure_keeps_a_short_reason_and_never_overrides_ready(catalog):
+    photo = new_photo(catalog)
+    assert catalog.mark_failed(photo_id=photo.photo_id, error="not readable " * 100)
+    failed = catalog.get(photo_id=photo.photo_id)
+    assert failed.status is Status.FAILED and len(failed.error) == 300
+    assert raw_item(catalog, photo.photo_id)[schema.ATTENTION_PARTITION] == "FAILED"
+
+    other = new_photo(catalog)
+    catalog.mark_ready(photo_id=other.photo_id, result=RESULT)
+    assert catalog.mark_failed(photo_id=other.photo_id, error="late") is False
+    assert catalog.get(photo_id=other.photo_id).status is Status.READY
+
+
+def test_pages_are_newest_first_across_cursor(catalog):
+    ids = [new_photo(catalog).photo_id for _ in range(5)]
+    seen, cursor = [], None
+    while True:
+        page = catalog.page(gallery=schema.PUBLIC_GALLERY, limit=2, cursor=cursor)
+        seen += [p.photo_id for p in page.photos]
+        if not page.next_cursor:
+            break
+        cursor = page.next_cursor
+    assert seen == ids[::-1]

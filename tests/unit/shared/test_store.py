@@ -1,0 +1,56 @@
+"""The S3 store against moto."""
+
+from io import BytesIO
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from photoshare_shared.imageformats import THUMBNAIL_SPECS
+from photoshare_shared.settings import Settings
+from photoshare_shared.stores import build_store
+
+
+def keys_in(store, bucket):
+    return sorted(o["Key"] for o in store._client.list_objects_v2(Bucket=bucket).get("Contents", []))
+
+
+def test_original_round_trip_and_delete_everything(store, settings):
+    store.put_original(photo_id="P1", body=BytesIO(b"abc"), content_type="image/png")
+    for spec in THUMBNAIL_SPECS:
+        store.put_thumbnail(photo_id="P1", spec=spec, data=b"thumb")
+    store.put_original(photo_id="P2", body=BytesIO(b"other"), content_type="image/png")
+    assert store.read_original(photo_id="P1") == b"abc"
+    head = store._client.head_object(Bucket=settings.bucket, Key="originals/P1")
+    assert head["ContentType"] == "image/png"
+
+    store.delete_photo(photo_id="P1")
+    store.delete_photo(photo_id="P1")  # repeating is safe
+    assert keys_in(store, settings.bucket) == ["originals/P2"]
+
+
+def test_large_originals_go_up_as_multipart(store, settings):
+    calls = []
+    store._client.meta.events.register("before-call.s3.CreateMultipartUpload", lambda **kw: calls.append(kw))
+    store.put_original(photo_id="BIG", body=BytesIO(b"x" * (9 * 1024 * 1024)), content_type="image/jpeg")
+    assert len(calls) == 1
+    assert store.read_original(photo_id="BIG") == b"x" * (9 * 1024 * 1024)
+
+
+def test_download_url_is_an_attachment_with_a_safe_name(store):
+    url = store.original_url(photo_id="P1", download_name='naïve "quote"\r\n.jpg')
+    disposition = unquote(parse_qs(urlsplit(url).query)["response-content-disposition"][0])
+    assert disposition.startswith('attachment; filename="na_ve _quote___.jpg"')
+    assert "\r" not in disposition.split("filename*=")[0]
+
+
+def test_urls_point_browsers_at_the_public_endpoint(settings):
+    public = settings.model_copy(update={"s3_public_endpoint_url": "http://localhost:4566"})
+    store = build_store(public)
+    assert store.thumbnail_url("thumbnails/P/small.webp").startswith("http://localhost:4566/unit-bucket/")
+    assert store.browser_origin == "http://localhost:4566"
+
+
+def test_signing_makes_no_request(store):
+    sent = []
+    store._signer.meta.events.register("before-send.s3", lambda **kw: sent.append(kw))
+    store.thumbnail_url("thumbnails/P/small.webp")
+    store.original_url(photo_id="P", download_name="a.jpg")
+    assert sent == []
