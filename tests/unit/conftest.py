@@ -1,13 +1,19 @@
 """Unit-tier fixtures: moto in-process for AWS, a recording publisher for the Redis boundary."""
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+import redis
 from flask import Flask
 from flask.testing import FlaskClient
 from moto import mock_aws
 
+from photoshare_devstack import processes
+from photoshare_shared.attention import AttentionIndex
 from photoshare_shared.catalog import PhotoCatalog
+from photoshare_shared.jobmetrics import JobMetrics
+from photoshare_shared.aws import make_table
 from photoshare_shared.provision import ensure_resources
 from photoshare_shared.settings import Settings
 from photoshare_shared.store import PhotoStore
@@ -22,6 +28,7 @@ class RecordingPublisher:
     def __init__(self) -> None:
         self.published: list[str] = []
         self.error: Exception | None = None
+        self.online: list[dict[str, object]] = []
 
     def process_photo(self, *, photo_id: str) -> None:
         if self.error:
@@ -31,6 +38,25 @@ class RecordingPublisher:
     def ping(self) -> None:
         if self.error:
             raise self.error
+
+    def workers(self, *, timeout: float) -> list[dict[str, object]]:
+        return self.online
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real redis-server of this test session, on a free port."""
+    port = processes.free_port()
+    server = processes.start_redis(port, appendonly=False, workdir=Path(tmp_path_factory.mktemp("redis")))
+    yield f"redis://127.0.0.1:{port}/0"
+    processes.stop(server)
+
+
+@pytest.fixture
+def metrics(redis_url: str) -> JobMetrics:
+    client = redis.Redis.from_url(redis_url)
+    client.flushdb()
+    return JobMetrics(client)
 
 
 @pytest.fixture
@@ -58,13 +84,27 @@ def catalog(settings: Settings) -> PhotoCatalog:
 
 
 @pytest.fixture
+def attention(settings: Settings) -> AttentionIndex:
+    return AttentionIndex(make_table(settings))
+
+
+@pytest.fixture
 def publisher() -> RecordingPublisher:
     return RecordingPublisher()
 
 
 @pytest.fixture
-def app(settings: Settings, store: PhotoStore, catalog: PhotoCatalog, publisher: RecordingPublisher) -> Flask:
-    services = Services(settings=settings, store=store, catalog=catalog, publisher=publisher)  # type: ignore[arg-type]
+def app(
+    settings: Settings,
+    store: PhotoStore,
+    catalog: PhotoCatalog,
+    attention: AttentionIndex,
+    publisher: RecordingPublisher,
+    metrics: JobMetrics,
+) -> Flask:
+    services = Services(
+        settings=settings, store=store, catalog=catalog, attention=attention, publisher=publisher, metrics=metrics  # type: ignore[arg-type]
+    )
     app = create_app(settings, services=services)
     app.config.update(TESTING=True)
     return app

@@ -1,26 +1,45 @@
 """Invariants between the Celery reliability numbers (DESIGN.md "Reliability settings")."""
 
+import pytest
+from pydantic import ValidationError
+
 from photoshare_shared import jobs
 from photoshare_shared.settings import Settings
 
 
 def test_reliability_settings_hold_their_invariants():
-    config = jobs.celery_config(Settings(redis_url="redis://127.0.0.1:1/0"))
+    settings = Settings(redis_url="redis://127.0.0.1:1/0")
+    config = jobs.celery_config(settings)
     visibility = config["broker_transport_options"]["visibility_timeout"]
 
     assert config["task_acks_late"] is True
     assert config["task_reject_on_worker_lost"] is True
     assert config["worker_prefetch_multiplier"] == 1
     assert config["broker_connection_retry_on_startup"] is True
-    assert config["task_soft_time_limit"] < config["task_time_limit"]
+    assert 0 < config["task_soft_time_limit"] < config["task_time_limit"]
     # A message redelivered while its first run is still alive would run the job twice.
-    assert visibility > config["task_time_limit"]
-    assert visibility > jobs.RETRY_BACKOFF_MAX_S + config["task_time_limit"]
-    assert jobs.MAX_ATTEMPTS >= 2
+    assert visibility > config["task_time_limit"] + settings.retry_backoff_max_s
+    # The sweep must not re-enqueue a job that may still be running.
+    assert settings.stuck_after_s > config["task_time_limit"]
+    assert settings.max_attempts >= 2
+    assert config["beat_schedule"]["recovery-sweep"]["schedule"] == settings.sweep_interval_s
 
 
-def test_the_task_routes_to_the_photos_queue():
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"visibility_timeout_s": 100, "task_time_limit_s": 150},
+        {"visibility_timeout_s": 200, "task_time_limit_s": 150, "retry_backoff_max_s": 60},
+        {"stuck_after_s": 150, "task_time_limit_s": 150},
+    ],
+)
+def test_inconsistent_reliability_settings_are_refused(overrides):
+    with pytest.raises(ValidationError):
+        Settings(**overrides)
+
+
+def test_the_tasks_route_to_the_photos_queue():
     config = jobs.celery_config(Settings())
-    assert config["task_routes"][jobs.PROCESS_PHOTO_TASK] == {"queue": jobs.PHOTOS_QUEUE}
-    assert jobs.PUBLISHED_TASKS == {jobs.PROCESS_PHOTO_TASK}
+    for task in jobs.PUBLISHED_TASKS:
+        assert config["task_routes"][task] == {"queue": jobs.PHOTOS_QUEUE}
     assert config["accept_content"] == ["json"]

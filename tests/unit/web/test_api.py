@@ -210,3 +210,14 @@ def test_healthz_and_readyz(client, publisher):
 def test_unknown_api_route_is_json_404(client):
     response = client.get("/api/nothing-here")
     assert response.status_code == 404 and "error" in response.get_json()
+
+
+@pytest.mark.parametrize("side", [300, 700, 1100])
+def test_photos_of_every_size_under_the_limit_are_accepted(client, side):
+    """Regression: parts between Werkzeug's in-memory and spool thresholds must pass too."""
+    from PIL import Image
+
+    out = BytesIO()
+    Image.effect_noise((side, side), 90).convert("RGB").save(out, "JPEG", quality=95)
+    assert 40_000 < len(out.getvalue()) < 2 * 1024 * 1024
+    assert upload(client, out.getvalue()).status_code == 202

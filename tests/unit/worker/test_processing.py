@@ -6,7 +6,6 @@ import pytest
 from imagegen import CAMERA_EXIF, GPS_NORTH_EAST, photo_bytes
 from PIL import Image
 
-from photoshare_shared.jobs import MAX_ATTEMPTS
 from photoshare_shared.keys import new_photo_id
 from photoshare_shared.photo import Photo, Status, utc_now
 from photoshare_worker.processing import Outcome, process_photo
@@ -19,18 +18,19 @@ def queue(store, catalog, data: bytes) -> str:
     return photo.photo_id
 
 
-def run(photo_id, store, catalog):
-    return process_photo(photo_id, store=store, catalog=catalog, max_pixels=100_000_000)
+@pytest.fixture
+def run(store, catalog, settings):
+    return lambda photo_id: process_photo(photo_id, store=store, catalog=catalog, settings=settings)
 
 
 def bucket_keys(store, settings):
     return sorted(o["Key"] for o in store._client.list_objects_v2(Bucket=settings.bucket).get("Contents", []))
 
 
-def test_a_camera_photo_becomes_ready_with_upright_thumbnails_and_exif(store, catalog, settings):
+def test_a_camera_photo_becomes_ready_with_upright_thumbnails_and_exif(store, catalog, settings, run):
     photo_id = queue(store, catalog, photo_bytes(1600, 1200, orientation=6, exif=CAMERA_EXIF, gps=GPS_NORTH_EAST))
 
-    assert run(photo_id, store, catalog) is Outcome.READY
+    assert run(photo_id) is Outcome.READY
 
     photo = catalog.get(photo_id=photo_id)
     assert photo.status is Status.READY and photo.attempts == 1 and photo.error is None
@@ -47,35 +47,35 @@ def test_a_camera_photo_becomes_ready_with_upright_thumbnails_and_exif(store, ca
         assert not image.getexif()  # no EXIF, no GPS in derivatives
 
 
-def test_an_undecodable_image_fails_at_once_with_a_reason(store, catalog):
+def test_an_undecodable_image_fails_at_once_with_a_reason(store, catalog, run):
     truncated = photo_bytes(800, 600)[:2000]
     photo_id = queue(store, catalog, truncated)
-    assert run(photo_id, store, catalog) is Outcome.FAILED
+    assert run(photo_id) is Outcome.FAILED
     photo = catalog.get(photo_id=photo_id)
     assert photo.status is Status.FAILED and photo.error and photo.attempts == 1
 
 
-def test_running_the_same_job_twice_gives_one_result(store, catalog, settings):
+def test_running_the_same_job_twice_gives_one_result(store, catalog, settings, run):
     photo_id = queue(store, catalog, photo_bytes())
-    assert run(photo_id, store, catalog) is Outcome.READY
+    assert run(photo_id) is Outcome.READY
     keys_after_first = bucket_keys(store, settings)
     first = catalog.get(photo_id=photo_id)
 
-    assert run(photo_id, store, catalog) is Outcome.SKIPPED
+    assert run(photo_id) is Outcome.SKIPPED
     assert bucket_keys(store, settings) == keys_after_first
     assert catalog.get(photo_id=photo_id) == first
 
 
-def test_a_job_for_a_deleted_photo_does_nothing(store, catalog, settings):
+def test_a_job_for_a_deleted_photo_does_nothing(store, catalog, settings, run):
     photo_id = queue(store, catalog, photo_bytes())
     catalog.delete(photo_id=photo_id)
     store.delete_photo(photo_id=photo_id)
-    assert run(photo_id, store, catalog) is Outcome.SKIPPED
+    assert run(photo_id) is Outcome.SKIPPED
     assert bucket_keys(store, settings) == []
     assert catalog.get(photo_id=photo_id) is None
 
 
-def test_a_delete_during_processing_leaves_nothing_behind(store, catalog, settings):
+def test_a_delete_during_processing_leaves_nothing_behind(store, catalog, settings, run):
     photo_id = queue(store, catalog, photo_bytes())
     real_mark_ready = catalog.mark_ready
 
@@ -85,30 +85,30 @@ def test_a_delete_during_processing_leaves_nothing_behind(store, catalog, settin
         return real_mark_ready(**kwargs)
 
     catalog.mark_ready = delete_then_mark_ready
-    assert run(photo_id, store, catalog) is Outcome.DELETED_MEANWHILE
+    assert run(photo_id) is Outcome.DELETED_MEANWHILE
     assert bucket_keys(store, settings) == []
     assert catalog.get(photo_id=photo_id) is None
 
 
-def test_a_photo_that_keeps_killing_its_worker_ends_failed(store, catalog):
+def test_a_photo_that_keeps_killing_its_worker_ends_failed(store, catalog, settings, run):
     photo_id = queue(store, catalog, photo_bytes())
-    for _ in range(MAX_ATTEMPTS):  # each start counts an attempt; the runs "died" before finishing
+    for _ in range(settings.max_attempts):  # each start counts an attempt; the runs "died" before finishing
         catalog.start_processing(photo_id=photo_id)
-    assert run(photo_id, store, catalog) is Outcome.FAILED
-    assert catalog.get(photo_id=photo_id).error == f"gave up after {MAX_ATTEMPTS} attempts"
+    assert run(photo_id) is Outcome.FAILED
+    assert catalog.get(photo_id=photo_id).error == f"gave up after {settings.max_attempts} attempts"
 
 
-def test_a_missing_original_fails_with_a_reason(store, catalog):
+def test_a_missing_original_fails_with_a_reason(store, catalog, run):
     photo_id = queue(store, catalog, photo_bytes())
     store._client.delete_object(Bucket=store._bucket, Key=f"originals/{photo_id}")
-    assert run(photo_id, store, catalog) is Outcome.FAILED
+    assert run(photo_id) is Outcome.FAILED
     assert catalog.get(photo_id=photo_id).error == "the original file is missing"
 
 
 @pytest.mark.parametrize("fmt", ["PNG", "GIF", "WEBP"])
-def test_other_formats_become_ready(store, catalog, fmt):
+def test_other_formats_become_ready(store, catalog, fmt, run):
     photo_id = queue(store, catalog, photo_bytes(300, 200, format=fmt))
-    assert run(photo_id, store, catalog) is Outcome.READY
+    assert run(photo_id) is Outcome.READY
     photo = catalog.get(photo_id=photo_id)
     assert photo.format == fmt and (photo.width, photo.height) == (300, 200)
     assert photo.thumbnails["small"].width == 256 and photo.thumbnails["large"].width == 300

@@ -109,6 +109,8 @@ def _run(args: argparse.Namespace, dev_dir: Path, logs: LogStreams,
     worker = processes.start_worker(env, concurrency=args.workers, output=logs.open("worker"))
     started.append(("worker", worker))
     logs.started("worker")
+    started.append(("beat", processes.start_beat(env, workdir=dev_dir / "beat", output=logs.open("beat"))))
+    logs.started("beat")
     started.append(("web", processes.start_web(env, args.port, output=logs.open("web"))))
     logs.started("web")
 
@@ -123,8 +125,9 @@ def _print_banner(args: argparse.Namespace, aws_url: str, redis_note: str,
         f"  web       http://127.0.0.1:{args.port}/\n"
         f"  emulator  {aws_url}  (bucket {stack.bucket}, table {stack.table})\n"
         f"  redis     {redis_note}\n"
-        f"  worker    concurrency {args.workers}, queue photos\n"
-        f"  logs      this terminal, prefixed [web] [worker] [aws] [redis]; copies in {logs.directory}/\n",
+        f"  worker    concurrency {args.workers}, queue photos; beat runs the recovery sweep\n"
+        f"  jobs      http://127.0.0.1:{args.port}/jobs  (Flower: make flower)\n"
+        f"  logs      this terminal, prefixed [web] [worker] [beat] [aws] [redis]; copies in {logs.directory}/\n",
         flush=True,
     )
 

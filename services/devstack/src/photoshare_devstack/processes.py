@@ -134,6 +134,20 @@ def start_worker(env: Mapping[str, str], *, concurrency: int = 1, hostname: str 
     )
 
 
+def beat_command(schedule_file: Path) -> list[str]:
+    """The command line of Celery beat, which runs the periodic recovery sweep."""
+    return [
+        sys.executable, "-m", "celery", "-A", "photoshare_worker.celery_app", "beat",
+        "--loglevel", "INFO", "--schedule", str(schedule_file),
+    ]
+
+
+def start_beat(env: Mapping[str, str], *, workdir: Path, output: Output = None) -> subprocess.Popen:
+    """Run Celery beat (exactly one per stack), keeping its schedule file in `workdir`."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    return _popen(beat_command(workdir / "celerybeat-schedule"), output=output, env=env)
+
+
 def _gunicorn_has_control_socket() -> bool:
     try:
         from gunicorn.config import KNOWN_SETTINGS

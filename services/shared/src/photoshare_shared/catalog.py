@@ -86,7 +86,11 @@ class PhotoCatalog:
 
     def ping(self) -> None:
         """Raise unless the table answers."""
-        self._table.meta.client.describe_table(TableName=self._table.name)
+        self.item_count()
+
+    def item_count(self) -> int:
+        """The table's item count as DynamoDB reports it (AWS refreshes it about every 6 hours)."""
+        return int(self._table.meta.client.describe_table(TableName=self._table.name)["Table"]["ItemCount"])
 
     def delete(self, *, photo_id: str) -> None:
         """Remove the item; removing a missing item is not an error."""
@@ -113,6 +117,43 @@ class PhotoCatalog:
                     ":zero": 0,
                     ":one": 1,
                 },
+                ReturnValues="ALL_NEW",
+            )
+        except ClientError as error:
+            if _is_condition_failure(error):
+                return None
+            raise
+        return Photo.from_item(result["Attributes"])
+
+    def requeue_failed(self, *, photo_id: str) -> Photo | None:
+        """FAILED → QUEUED with a fresh attempt count (a person asked to retry); else None."""
+        return self._requeue(photo_id, expected=Status.FAILED, reset_attempts=True)
+
+    def requeue_stuck(self, *, photo_id: str, expected: Status, since: str | None) -> Photo | None:
+        """Mark a stuck photo QUEUED again, unless it moved on since it was seen (then None)."""
+        return self._requeue(photo_id, expected=expected, since=since)
+
+    def _requeue(
+        self, photo_id: str, *, expected: Status, reset_attempts: bool = False, since: str | None = None
+    ) -> Photo | None:
+        update = "SET #status = :queued, #attention = :queued, queued_at = :now REMOVE #error, finished_at"
+        values: dict[str, Any] = {":queued": Status.QUEUED.value, ":expected": expected.value, ":now": utc_now()}
+        condition = "attribute_exists(#id) AND #status = :expected"
+        if reset_attempts:
+            update = update.replace("queued_at = :now", "queued_at = :now, attempts = :zero")
+            values[":zero"] = 0
+        if since is not None:
+            # The same run we judged stuck, not a newer one that started meanwhile.
+            field = "queued_at" if expected is Status.QUEUED else "started_at"
+            condition += f" AND {field} = :since"
+            values[":since"] = since
+        try:
+            result = self._table.update_item(
+                Key={schema.PARTITION_KEY: photo_id},
+                UpdateExpression=update,
+                ConditionExpression=condition,
+                ExpressionAttributeNames=self._names("#status", "#attention", "#error", "#id"),
+                ExpressionAttributeValues=values,
                 ReturnValues="ALL_NEW",
             )
         except ClientError as error:

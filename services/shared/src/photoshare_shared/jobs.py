@@ -10,21 +10,11 @@ from celery import Celery
 from photoshare_shared.settings import Settings
 
 PROCESS_PHOTO_TASK = "photoshare.process_photo"
+SWEEP_TASK = "photoshare.sweep_stuck"
 PHOTOS_QUEUE = "photos"
-# Every task the web may publish; the worker checks at start-up that it has a handler for each.
-PUBLISHED_TASKS = frozenset({PROCESS_PHOTO_TASK})
+# Every task published by name (web, beat); the worker checks at start-up that it has a handler for each.
+PUBLISHED_TASKS = frozenset({PROCESS_PHOTO_TASK, SWEEP_TASK})
 
-# Reliability numbers (DESIGN.md "Reliability settings"); tests/unit/shared/test_jobs.py
-# checks the invariants between them.
-TASK_SOFT_TIME_LIMIT_S = 120
-TASK_TIME_LIMIT_S = 150
-RETRY_BACKOFF_MAX_S = 120
-# Runs of one photo (retries and redeliveries alike) before it is FAILED for good, so a
-# poison image that kills its process ends FAILED instead of looping.
-MAX_ATTEMPTS = 5
-# Redis redelivers an unacknowledged message after this long: it must outlast the longest
-# run (hard limit) and the longest retry countdown, or a healthy job would run twice.
-VISIBILITY_TIMEOUT_S = 600
 # Fail fast when Redis is down so an upload answers quickly instead of hanging.
 _PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
 
@@ -34,24 +24,32 @@ def celery_config(settings: Settings) -> dict[str, Any]:
     return {
         "broker_url": settings.redis_url,
         "broker_transport_options": {
-            "visibility_timeout": VISIBILITY_TIMEOUT_S,
+            "visibility_timeout": settings.visibility_timeout_s,
             "socket_connect_timeout": 3,
             "socket_timeout": 10,
         },
         "broker_connection_retry_on_startup": True,
         "broker_connection_timeout": 3,
         "task_default_queue": PHOTOS_QUEUE,
-        "task_routes": {PROCESS_PHOTO_TASK: {"queue": PHOTOS_QUEUE}},
+        "task_routes": {PROCESS_PHOTO_TASK: {"queue": PHOTOS_QUEUE}, SWEEP_TASK: {"queue": PHOTOS_QUEUE}},
         "task_serializer": "json",
         "accept_content": ["json"],
         "task_ignore_result": True,
         "task_acks_late": True,
         "task_reject_on_worker_lost": True,
         "worker_prefetch_multiplier": 1,
-        "task_soft_time_limit": TASK_SOFT_TIME_LIMIT_S,
-        "task_time_limit": TASK_TIME_LIMIT_S,
+        "task_soft_time_limit": settings.task_soft_time_limit_s,
+        "task_time_limit": settings.task_time_limit_s,
         "task_publish_retry_policy": _PUBLISH_RETRY_POLICY,
         "worker_hijack_root_logger": False,
+        "beat_schedule": {
+            "recovery-sweep": {
+                "task": SWEEP_TASK,
+                "schedule": settings.sweep_interval_s,
+                # A sweep stuck behind a backlog is useless once the next one is due.
+                "options": {"expires": settings.sweep_interval_s},
+            }
+        },
     }
 
 
@@ -65,6 +63,20 @@ class JobPublisher:
     def process_photo(self, *, photo_id: str) -> None:
         """Enqueue the processing of one photo (the payload is its id, never image bytes)."""
         self._app.send_task(PROCESS_PHOTO_TASK, args=[photo_id], queue=PHOTOS_QUEUE)
+
+    def workers(self, *, timeout: float) -> list[dict[str, Any]]:
+        """Workers online now: name, pool concurrency and tasks running (asks them; waits `timeout`)."""
+        inspect = self._app.control.inspect(timeout=timeout)
+        stats = inspect.stats() or {}
+        active = inspect.active() or {}
+        return [
+            {
+                "name": name,
+                "concurrency": int(info.get("pool", {}).get("max-concurrency", 0)),
+                "active": len(active.get(name, [])),
+            }
+            for name, info in sorted(stats.items())
+        ]
 
     def ping(self) -> None:
         """Raise unless the broker answers."""

@@ -2,7 +2,9 @@
 
 from functools import cached_property
 
-from pydantic import AliasChoices, Field
+from typing import Self
+
+from pydantic import AliasChoices, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 MB = 1024 * 1024
@@ -36,6 +38,33 @@ class Settings(BaseSettings):
     page_size: int = Field(default=24, ge=1, le=100)
     # Signs session cookies and CSRF tokens; set it whenever more than one web process runs.
     secret_key: str | None = None
+
+    # Job reliability (DESIGN.md "Reliability settings"); the validator below keeps them consistent.
+    task_time_limit_s: int = Field(default=150, ge=5)
+    max_attempts: int = Field(default=5, ge=1, le=50)
+    retry_backoff_max_s: int = Field(default=60, ge=1)
+    # Redis hands an unacknowledged job to another worker after this long.
+    visibility_timeout_s: int = Field(default=600, ge=10)
+    # The recovery sweep re-enqueues photos QUEUED or PROCESSING for longer than this.
+    stuck_after_s: int = Field(default=300, ge=5)
+    sweep_interval_s: int = Field(default=60, ge=1)
+
+    @model_validator(mode="after")
+    def _reliability_invariants(self) -> Self:
+        # A job redelivered or swept while its first run may still be alive would run twice.
+        if self.visibility_timeout_s <= self.task_time_limit_s + self.retry_backoff_max_s:
+            raise ValueError(
+                "PHOTOSHARE_VISIBILITY_TIMEOUT_S must exceed "
+                "PHOTOSHARE_TASK_TIME_LIMIT_S + PHOTOSHARE_RETRY_BACKOFF_MAX_S"
+            )
+        if self.stuck_after_s <= self.task_time_limit_s:
+            raise ValueError("PHOTOSHARE_STUCK_AFTER_S must exceed PHOTOSHARE_TASK_TIME_LIMIT_S")
+        return self
+
+    @cached_property
+    def task_soft_time_limit_s(self) -> int:
+        """When the task is told to stop (SoftTimeLimitExceeded), ahead of the hard kill."""
+        return max(1, self.task_time_limit_s * 4 // 5)
 
     @cached_property
     def max_upload_bytes(self) -> int:

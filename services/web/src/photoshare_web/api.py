@@ -7,6 +7,7 @@ from flask import Blueprint, request, url_for
 from photoshare_shared.cursor import InvalidCursor
 from photoshare_shared.schema import PUBLIC_GALLERY
 from photoshare_web import operations
+from photoshare_web.jobs import current_overview
 from photoshare_web.errors import Refused
 from photoshare_web.serialize import photo_json
 from photoshare_web.services import services
@@ -52,6 +53,25 @@ def delete_photo(photo_id: str) -> tuple[str, int]:
     """Delete a photo and all its files: 204, then GET gives 404."""
     operations.delete_photo(operations.find_photo(photo_id).photo_id)
     return "", 204
+
+
+@bp.post("/photos/<photo_id>/retry")
+def retry_photo(photo_id: str) -> tuple[dict[str, Any], int, dict[str, str]]:
+    """Queue a FAILED photo again: 202; 409 when it is not FAILED."""
+    photo = operations.retry_photo(photo_id)
+    return photo_json(photo, services().store), 202, {"Location": url_for("api.get_photo", photo_id=photo.photo_id)}
+
+
+@bp.get("/jobs")
+def jobs() -> dict[str, Any]:
+    """Queue depth, workers, counts per status, throughput, processing times, recent failures."""
+    return current_overview()
+
+
+@bp.post("/jobs/retry-failed")
+def retry_failed() -> tuple[dict[str, int], int]:
+    """Queue every FAILED photo again."""
+    return {"retried": operations.retry_all_failed()}, 202
 
 
 def _page_size(raw: str | None) -> int:

@@ -21,7 +21,6 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         SECRET_KEY=settings.secret_key or secrets.token_hex(32),
         MAX_CONTENT_LENGTH=settings.max_upload_bytes + _FORM_OVERHEAD_BYTES,
         MAX_FORM_PARTS=10,
-        MAX_FORM_MEMORY_SIZE=64 * 1024,
         WTF_CSRF_TIME_LIMIT=None,
     )
     app.extensions["photoshare"] = services or Services.from_settings(settings)

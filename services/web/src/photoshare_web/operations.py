@@ -1,10 +1,18 @@
 """Photo operations shared by the JSON API and the HTML pages."""
 
+import logging
+
 from flask import abort
+from kombu.exceptions import OperationalError
 
 from photoshare_shared.keys import is_photo_id
-from photoshare_shared.photo import Photo
+from photoshare_shared.photo import Photo, Status
+from photoshare_web.errors import Refused
 from photoshare_web.services import services
+
+log = logging.getLogger(__name__)
+
+_RETRY_ALL_BATCH = 500
 
 
 def find_photo(photo_id: str) -> Photo:
@@ -19,3 +27,32 @@ def delete_photo(photo_id: str) -> None:
     """Remove the item first, then the objects, so a running job cannot resurrect the photo."""
     services().catalog.delete(photo_id=photo_id)
     services().store.delete_photo(photo_id=photo_id)
+
+
+def retry_photo(photo_id: str) -> Photo:
+    """Queue a FAILED photo again; 409 for any other status."""
+    photo = find_photo(photo_id)
+    requeued = services().catalog.requeue_failed(photo_id=photo.photo_id)
+    if requeued is None:
+        current = services().catalog.get(photo_id=photo.photo_id) or photo
+        raise Refused(409, f"Only a FAILED photo can be retried; this one is {current.status.value}.")
+    _enqueue(requeued.photo_id)
+    return requeued
+
+
+def retry_all_failed() -> int:
+    """Queue every FAILED photo again (up to a batch); returns how many."""
+    count = 0
+    for photo in services().attention.newest(status=Status.FAILED, limit=_RETRY_ALL_BATCH):
+        if services().catalog.requeue_failed(photo_id=photo.photo_id):
+            _enqueue(photo.photo_id)
+            count += 1
+    return count
+
+
+def _enqueue(photo_id: str) -> None:
+    try:
+        services().publisher.process_photo(photo_id=photo_id)
+    except (OperationalError, OSError) as error:
+        # The item is QUEUED already; the recovery sweep enqueues it once Redis is back.
+        log.warning("retry of %s left to the recovery sweep: %s", photo_id, error)

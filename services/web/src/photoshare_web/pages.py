@@ -7,6 +7,7 @@ from photoshare_shared.cursor import InvalidCursor
 from photoshare_shared.schema import PUBLIC_GALLERY
 from photoshare_web import operations
 from photoshare_web.errors import Refused
+from photoshare_web.jobs import current_overview
 from photoshare_web.serialize import photo_json
 from photoshare_web.services import services
 from photoshare_web.uploads import accept_upload
@@ -69,3 +70,24 @@ def delete(photo_id: str) -> Response:
     operations.delete_photo(photo.photo_id)
     flash(f"Deleted “{photo.filename}”.")
     return redirect(url_for("pages.gallery"), code=303)
+
+
+@bp.post("/photos/<photo_id>/retry")
+def retry(photo_id: str) -> Response:
+    """Queue a failed photo again and show its page."""
+    photo = operations.retry_photo(photo_id)
+    flash(f"“{photo.filename}” is queued again.")
+    return redirect(url_for("pages.photo_page", photo_id=photo.photo_id), code=303)
+
+
+@bp.get("/jobs")
+def jobs() -> str:
+    """The operator's view of the queue and the workers."""
+    return render_template("jobs.html", jobs=current_overview())
+
+
+@bp.post("/jobs/retry-failed")
+def retry_failed() -> Response:
+    """Queue every failed photo again."""
+    flash(f"Queued {operations.retry_all_failed()} failed photo(s) again.")
+    return redirect(url_for("pages.jobs"), code=303)

@@ -7,8 +7,8 @@ from enum import StrEnum
 from botocore.exceptions import ClientError
 
 from photoshare_shared.catalog import PhotoCatalog, ProcessingResult
-from photoshare_shared.jobs import MAX_ATTEMPTS
 from photoshare_shared.photo import Thumbnail
+from photoshare_shared.settings import Settings
 from photoshare_shared.store import PhotoStore
 from photoshare_worker.imaging import UndecodableImage, render_photo
 from photoshare_worker.metadata import extract_metadata
@@ -26,7 +26,7 @@ class Outcome(StrEnum):
 
 
 def process_photo(
-    photo_id: str, *, store: PhotoStore, catalog: PhotoCatalog, max_pixels: int
+    photo_id: str, *, store: PhotoStore, catalog: PhotoCatalog, settings: Settings
 ) -> Outcome:
     """Make the thumbnails and metadata of one photo and record the result.
 
@@ -36,8 +36,8 @@ def process_photo(
     photo = catalog.start_processing(photo_id=photo_id)
     if photo is None:
         return Outcome.SKIPPED
-    if photo.attempts > MAX_ATTEMPTS:
-        return _fail(catalog, photo_id, f"gave up after {MAX_ATTEMPTS} attempts")
+    if photo.attempts > settings.max_attempts:
+        return _fail(catalog, photo_id, f"gave up after {settings.max_attempts} attempts")
 
     try:
         data = store.read_original(photo_id=photo_id)
@@ -47,7 +47,7 @@ def process_photo(
         return _fail(catalog, photo_id, "the original file is missing")
 
     try:
-        rendered = render_photo(data, max_pixels=max_pixels)
+        rendered = render_photo(data, max_pixels=settings.max_image_pixels)
     except UndecodableImage as reason:
         return _fail(catalog, photo_id, str(reason))
 

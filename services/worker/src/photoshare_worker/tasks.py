@@ -1,44 +1,97 @@
 """Celery tasks: thin wrappers that build services once per process and call plain functions."""
 
 import logging
+import time
+from dataclasses import dataclass
 from functools import cache
 
+import redis
 from celery import Task
 from celery.utils.time import get_exponential_backoff_interval
 
+from photoshare_shared.attention import AttentionIndex
+from photoshare_shared.aws import make_table
 from photoshare_shared.catalog import PhotoCatalog
-from photoshare_shared.jobs import MAX_ATTEMPTS, PROCESS_PHOTO_TASK, RETRY_BACKOFF_MAX_S
+from photoshare_shared.jobmetrics import JobMetrics
+from photoshare_shared.jobs import PROCESS_PHOTO_TASK, SWEEP_TASK, JobPublisher
 from photoshare_shared.settings import Settings
 from photoshare_shared.store import PhotoStore
-from photoshare_shared.stores import build_catalog, build_store
+from photoshare_shared.stores import build_store
 from photoshare_worker.celery_app import app
+from photoshare_worker.processing import Outcome
 from photoshare_worker.processing import process_photo as run_processing
+from photoshare_worker.recovery import sweep_stuck
 from photoshare_worker.transient import is_transient
 
 log = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True)
+class WorkerServices:
+    """Everything a task talks to, made once per pool process."""
+
+    settings: Settings
+    store: PhotoStore
+    catalog: PhotoCatalog
+    attention: AttentionIndex
+    publisher: JobPublisher
+    metrics: JobMetrics
+
+
 @cache
-def _services() -> tuple[Settings, PhotoStore, PhotoCatalog]:
+def _services() -> WorkerServices:
     # Built lazily in each pool process: boto3 clients must not cross a fork.
     settings = Settings()
-    return settings, build_store(settings), build_catalog(settings)
+    table = make_table(settings)
+    return WorkerServices(
+        settings=settings,
+        store=build_store(settings),
+        catalog=PhotoCatalog(table),
+        attention=AttentionIndex(table),
+        publisher=JobPublisher(settings),
+        metrics=JobMetrics.from_settings(settings),
+    )
 
 
 @app.task(name=PROCESS_PHOTO_TASK, bind=True, max_retries=None)
 def process_photo(self: Task, photo_id: str) -> str:
     """Make a photo's thumbnails and metadata; retry transient AWS faults with backoff."""
-    settings, store, catalog = _services()
+    services = _services()
+    started = time.perf_counter()
     try:
-        return run_processing(photo_id, store=store, catalog=catalog, max_pixels=settings.max_image_pixels)
+        outcome = run_processing(photo_id, store=services.store, catalog=services.catalog, settings=services.settings)
     except Exception as error:
-        if is_transient(error) and self.request.retries < MAX_ATTEMPTS:
+        if is_transient(error) and self.request.retries < services.settings.max_attempts:
             countdown = get_exponential_backoff_interval(
-                factor=1, retries=self.request.retries, maximum=RETRY_BACKOFF_MAX_S, full_jitter=True
+                factor=1, retries=self.request.retries, maximum=services.settings.retry_backoff_max_s, full_jitter=True
             )
             log.warning("photo %s: transient error, retry in %ss: %s", photo_id, countdown, error)
-            raise self.retry(exc=error, countdown=countdown)
+            raise self.retry(exc=error, countdown=countdown) from error
         log.exception("photo %s: processing failed", photo_id)
-        reason = "could not process the image" if not is_transient(error) else "storage kept failing"
-        catalog.mark_failed(photo_id=photo_id, error=f"{reason} ({type(error).__name__})")
-        return "failed"
+        reason = "storage kept failing" if is_transient(error) else "could not process the image"
+        services.catalog.mark_failed(photo_id=photo_id, error=f"{reason} ({type(error).__name__})")
+        outcome = Outcome.FAILED
+    if outcome in (Outcome.READY, Outcome.FAILED):
+        _record(services.metrics, photo_id, outcome, started)
+    return outcome.value
+
+
+@app.task(name=SWEEP_TASK)
+def sweep() -> dict[str, int]:
+    """Re-enqueue photos stuck QUEUED or PROCESSING (run by Celery beat)."""
+    services = _services()
+    report = sweep_stuck(
+        catalog=services.catalog,
+        attention=services.attention,
+        publisher=services.publisher,
+        settings=services.settings,
+    )
+    return {"requeued": report.requeued, "gave_up": report.gave_up}
+
+
+def _record(metrics: JobMetrics, photo_id: str, outcome: Outcome, started: float) -> None:
+    # Figures for the jobs page; losing one must never fail the job itself.
+    try:
+        metrics.record(photo_id=photo_id, outcome=outcome.value, duration_ms=round((time.perf_counter() - started) * 1000))
+    except redis.RedisError as error:
+        log.warning("could not record job metrics: %s", error)

@@ -1,0 +1,67 @@
+"""Queries on the sparse attention index: photos QUEUED, PROCESSING or FAILED (never a Scan)."""
+
+from collections.abc import Iterator
+from typing import Any
+
+from boto3.dynamodb.conditions import Attr, Key
+
+from photoshare_shared import schema
+from photoshare_shared.photo import Photo, Status
+
+# Statuses that carry the attention key; READY items leave the index.
+ATTENTION_STATUSES = (Status.QUEUED, Status.PROCESSING, Status.FAILED)
+
+
+class AttentionIndex:
+    """Photos that need attention, grouped by status and ordered by creation time."""
+
+    def __init__(self, table: Any) -> None:
+        self._table = table
+
+    def count(self, *, status: Status) -> int:
+        """How many photos have this (non-READY) status: Select=COUNT Queries, paged."""
+        total = 0
+        for page in self._pages(status, Select="COUNT"):
+            total += page["Count"]
+        return total
+
+    def oldest(self, *, status: Status) -> Photo | None:
+        """The longest-waiting photo with this status."""
+        items = self._table.query(**self._query(status, ScanIndexForward=True, Limit=1))["Items"]
+        return Photo.from_item(items[0]) if items else None
+
+    def newest(self, *, status: Status, limit: int) -> list[Photo]:
+        """The most recently created photos with this status."""
+        items = self._table.query(**self._query(status, ScanIndexForward=False, Limit=limit))["Items"]
+        return [Photo.from_item(item) for item in items]
+
+    def waiting_since_before(self, *, status: Status, cutoff: str, limit: int) -> list[Photo]:
+        """Photos QUEUED (by queued_at) or PROCESSING (by started_at) since before `cutoff`."""
+        since = "queued_at" if status is Status.QUEUED else "started_at"
+        found: list[Photo] = []
+        # created_at <= queued_at/started_at, so the sort key bounds the search too.
+        pages = self._pages(
+            status,
+            extra_key=Key(schema.GALLERY_SORT).lt(cutoff),
+            FilterExpression=Attr(since).lt(cutoff),
+        )
+        for page in pages:
+            found += [Photo.from_item(item) for item in page["Items"]]
+            if len(found) >= limit:
+                break
+        return found[:limit]
+
+    def _query(self, status: Status, extra_key: Any = None, **options: Any) -> dict[str, Any]:
+        condition = Key(schema.ATTENTION_PARTITION).eq(status.value)
+        if extra_key is not None:
+            condition = condition & extra_key
+        return {"IndexName": schema.ATTENTION_INDEX, "KeyConditionExpression": condition, **options}
+
+    def _pages(self, status: Status, extra_key: Any = None, **options: Any) -> Iterator[dict[str, Any]]:
+        query = self._query(status, extra_key, **options)
+        while True:
+            page = self._table.query(**query)
+            yield page
+            if "LastEvaluatedKey" not in page:
+                return
+            query["ExclusiveStartKey"] = page["LastEvaluatedKey"]

@@ -1,0 +1,56 @@
+"""Live job figures kept in Redis: recent finishes (throughput, durations) and queue depth."""
+
+import time
+from typing import Any
+
+import redis
+
+from photoshare_shared.settings import Settings
+
+FINISHED_KEY = "photoshare:finished"
+WINDOW_S = 3600
+
+
+def percentile(sorted_values: list[int], fraction: float) -> int | None:
+    """Nearest-rank percentile of an ascending list (None when empty)."""
+    if not sorted_values:
+        return None
+    rank = max(1, round(fraction * len(sorted_values) + 0.5 - 1e-9))
+    return sorted_values[min(rank, len(sorted_values)) - 1]
+
+
+class JobMetrics:
+    """Records each finished job in a sorted set scored by finish time, trimmed to an hour."""
+
+    def __init__(self, client: redis.Redis) -> None:
+        self._redis = client
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "JobMetrics":
+        """Metrics on the broker's Redis, with short timeouts so a page never hangs."""
+        return cls(redis.Redis.from_url(settings.redis_url, socket_timeout=2, socket_connect_timeout=2))
+
+    def record(self, *, photo_id: str, outcome: str, duration_ms: int, now: float | None = None) -> None:
+        """Note one finished run."""
+        now = time.time() if now is None else now
+        pipe = self._redis.pipeline()
+        pipe.zadd(FINISHED_KEY, {f"{photo_id}:{outcome}:{duration_ms}:{now:.3f}": now})
+        pipe.zremrangebyscore(FINISHED_KEY, "-inf", now - WINDOW_S)
+        pipe.execute()
+
+    def summary(self, now: float | None = None) -> dict[str, Any]:
+        """Jobs finished in the last 5 and 60 minutes, and p50/p95 processing time over the hour."""
+        now = time.time() if now is None else now
+        members = self._redis.zrangebyscore(FINISHED_KEY, now - WINDOW_S, "+inf", withscores=True)
+        durations = sorted(int(member.rsplit(b":", 2)[1]) for member, _ in members)
+        return {
+            "throughput": {
+                "last_5_min": sum(1 for _, score in members if score >= now - 300),
+                "last_60_min": len(members),
+            },
+            "processing_ms": {"p50": percentile(durations, 0.5), "p95": percentile(durations, 0.95)},
+        }
+
+    def queue_depth(self, queue: str) -> int:
+        """Messages waiting in a Celery queue (a Redis list of the same name)."""
+        return int(self._redis.llen(queue))

@@ -1,0 +1,72 @@
+"""The operator's view of the job pipeline: queue, workers, counts, throughput, failures."""
+
+import threading
+import time
+from datetime import UTC, datetime
+from typing import Any
+
+from photoshare_shared.attention import ATTENTION_STATUSES
+from photoshare_shared.jobs import PHOTOS_QUEUE
+from photoshare_shared.photo import Status
+from flask import current_app
+
+from photoshare_web.services import Services, services
+
+# Asking workers is a broadcast that waits for replies: keep it short and reuse the answer.
+_INSPECT_TIMEOUT_S = 1.0
+_WORKERS_TTL_S = 5.0
+_RECENT_FAILURES = 10
+
+
+class WorkerCache:
+    """The last answer of Celery's inspect, per app, for a few seconds."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._fetched_at = float("-inf")
+        self._workers: list[dict[str, Any]] = []
+
+    def get(self, services: Services) -> list[dict[str, Any]]:
+        with self._lock:
+            if time.monotonic() - self._fetched_at > _WORKERS_TTL_S:
+                self._workers = services.publisher.workers(timeout=_INSPECT_TIMEOUT_S)
+                self._fetched_at = time.monotonic()
+            return self._workers
+
+
+def job_overview(services: Services, workers: WorkerCache) -> dict[str, Any]:
+    """Everything the jobs page shows; counts come from index Queries, never a Scan."""
+    counts = {status.value: services.attention.count(status=status) for status in ATTENTION_STATUSES}
+    # READY items are not in the attention index; the table's item count covers them
+    # (AWS refreshes that count about every six hours; the emulator's is exact).
+    counts[Status.READY.value] = max(0, services.catalog.item_count() - sum(counts.values()))
+    oldest = services.attention.oldest(status=Status.QUEUED)
+    failures = services.attention.newest(status=Status.FAILED, limit=_RECENT_FAILURES)
+    return {
+        "queue_depth": services.metrics.queue_depth(PHOTOS_QUEUE),
+        "workers": workers.get(services),
+        "counts": counts,
+        "oldest_queued_age_s": _age_s(oldest.queued_at or oldest.created_at) if oldest else None,
+        **services.metrics.summary(),
+        "recent_failures": [
+            {
+                "id": photo.photo_id,
+                "filename": photo.filename,
+                "reason": photo.error,
+                "attempts": photo.attempts,
+                "when": photo.finished_at,
+            }
+            for photo in failures
+        ],
+    }
+
+
+def current_overview() -> dict[str, Any]:
+    """The job overview for the current app, whose worker list is cached per app."""
+    cache = current_app.extensions.setdefault("photoshare.workers", WorkerCache())
+    return job_overview(services(), cache)
+
+
+def _age_s(timestamp: str) -> float:
+    then = datetime.fromisoformat(timestamp.replace("Z", "+00:00"))
+    return round((datetime.now(UTC) - then).total_seconds(), 1)

@@ -1,0 +1,52 @@
+"""The recovery sweep: re-enqueue photos left QUEUED or PROCESSING too long."""
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from photoshare_shared.attention import AttentionIndex
+from photoshare_shared.catalog import PhotoCatalog
+from photoshare_shared.jobs import JobPublisher
+from photoshare_shared.photo import Status
+from photoshare_shared.settings import Settings
+
+log = logging.getLogger(__name__)
+
+# Bounds one sweep's work; the next sweep takes the rest.
+_BATCH = 200
+
+
+@dataclass(frozen=True)
+class SweepReport:
+    """What one sweep did."""
+
+    requeued: int
+    gave_up: int
+
+
+def sweep_stuck(
+    *,
+    catalog: PhotoCatalog,
+    attention: AttentionIndex,
+    publisher: JobPublisher,
+    settings: Settings,
+    now: datetime | None = None,
+) -> SweepReport:
+    """Enqueue again every photo waiting past `stuck_after_s`; fail those out of attempts."""
+    now = now or datetime.now(UTC)
+    cutoff = (now - timedelta(seconds=settings.stuck_after_s)).isoformat(timespec="milliseconds")
+    cutoff = cutoff.replace("+00:00", "Z")
+    requeued = gave_up = 0
+    for status in (Status.QUEUED, Status.PROCESSING):
+        for photo in attention.waiting_since_before(status=status, cutoff=cutoff, limit=_BATCH):
+            if photo.attempts >= settings.max_attempts:
+                if catalog.mark_failed(photo_id=photo.photo_id, error=f"gave up after {settings.max_attempts} attempts"):
+                    gave_up += 1
+                continue
+            since = photo.queued_at if status is Status.QUEUED else photo.started_at
+            if catalog.requeue_stuck(photo_id=photo.photo_id, expected=status, since=since):
+                publisher.process_photo(photo_id=photo.photo_id)
+                requeued += 1
+    if requeued or gave_up:
+        log.warning("recovery sweep: re-enqueued %d stuck photo(s), gave up on %d", requeued, gave_up)
+    return SweepReport(requeued=requeued, gave_up=gave_up)
