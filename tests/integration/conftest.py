@@ -10,6 +10,7 @@ from typing import IO, Any
 import pytest
 import requests
 
+import faultstack
 from photoshare_devstack import processes
 from photoshare_shared.aws import make_client, make_table
 from photoshare_shared.provision import ensure_resources
@@ -153,4 +154,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         for name, proc in _ACTIVE.processes.items():
             if proc.poll() is not None:
                 report.sections.append((f"{name} died", f"{name} exited with code {proc.returncode}"))
+    if report.failed:
+        for breakable in faultstack.ACTIVE:  # the reliability tests' own stack
+            report.sections.extend(breakable.diagnostics())
     return report

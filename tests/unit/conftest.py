@@ -55,18 +55,23 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture
 def metrics(redis_url: str) -> JobMetrics:
     client = redis.Redis.from_url(redis_url)
-    client.flushdb()
+    client.flushdb()  # also resets the upload rate-limit counters between tests
     return JobMetrics(client)
 
 
 @pytest.fixture
-def settings(monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
+def settings(monkeypatch: pytest.MonkeyPatch, redis_url: str) -> Iterator[Settings]:
     for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "PHOTOSHARE_S3_PUBLIC_ENDPOINT_URL"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     settings = Settings(
-        bucket="unit-bucket", table="unit-photos", aws_region="us-east-1", secret_key="unit", max_upload_mb=2
+        bucket="unit-bucket",
+        table="unit-photos",
+        aws_region="us-east-1",
+        secret_key="unit",
+        max_upload_mb=2,
+        redis_url=redis_url,
     )
     with mock_aws():
         ensure_resources(settings)

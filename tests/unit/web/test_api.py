@@ -1,13 +1,13 @@
 """The JSON API through Flask's test client, with S3 and DynamoDB in moto."""
 
 from io import BytesIO
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from imagegen import photo_bytes
 from kombu.exceptions import OperationalError
 
 from photoshare_shared.catalog import ProcessingResult
+from photoshare_shared.imageformats import ACCEPTED_NAMES
 from photoshare_shared.photo import Status, Thumbnail
 
 
@@ -67,7 +67,7 @@ def test_other_accepted_formats(client, fmt):
 def test_non_images_are_refused_with_415_and_nothing_kept(client, settings, s3, publisher, payload):
     response = upload(client, payload, filename="photo.jpg")
     assert response.status_code == 415
-    assert "JPEG, PNG, GIF or WebP" in response.get_json()["error"]
+    assert ACCEPTED_NAMES in response.get_json()["error"]
     assert bucket_keys(s3, settings.bucket) == []
     assert publisher.published == []
 
@@ -178,8 +178,7 @@ def test_ready_photo_json_has_thumbnails_exif_and_download_url(client, catalog, 
     small = body["thumbnails"]["small"]
     assert (small["width"], small["height"]) == (192, 256)
     assert f"/{settings.bucket}/thumbnails/{photo_id}/small.webp" in small["url"]
-    disposition = parse_qs(urlsplit(body["original_url"]).query)["response-content-disposition"][0]
-    assert disposition.startswith("attachment;") and "caf%C3%A9.jpg" in disposition
+    assert body["original_url"] == f"http://localhost/photos/{photo_id}/original"
 
 
 def test_delete_removes_item_and_every_object(client, settings, s3, store, catalog):
@@ -221,3 +220,23 @@ def test_photos_of_every_size_under_the_limit_are_accepted(client, side):
     Image.effect_noise((side, side), 90).convert("RGB").save(out, "JPEG", quality=95)
     assert 40_000 < len(out.getvalue()) < 2 * 1024 * 1024
     assert upload(client, out.getvalue()).status_code == 202
+
+
+def test_original_downloads_as_an_attachment_that_is_never_sniffed(client):
+    # A polyglot: a valid JPEG with an HTML page appended.
+    polyglot = photo_bytes(64, 48) + b"<html><script>alert(document.cookie)</script></html>"
+    photo_id = upload(client, polyglot, filename="café <b> 📷.jpg").get_json()["id"]
+
+    response = client.get(f"/photos/{photo_id}/original")
+
+    assert response.status_code == 200
+    assert response.get_data() == polyglot
+    assert response.headers["Content-Type"] == "image/jpeg"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Content-Length"] == str(len(polyglot))
+    disposition = response.headers["Content-Disposition"]
+    assert disposition.startswith("attachment;") and "filename*=UTF-8''caf%C3%A9%20%3Cb%3E%20%F0%9F%93%B7.jpg" in disposition
+
+
+def test_original_of_unknown_photo_is_404(client):
+    assert client.get("/photos/01HZZZZZZZZZZZZZZZZZZZZZZZ/original").status_code == 404

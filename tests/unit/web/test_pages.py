@@ -6,6 +6,8 @@ from io import BytesIO
 import pytest
 from imagegen import photo_bytes
 
+from photoshare_shared.imageformats import ACCEPTED_NAMES
+
 PAGES = ["/", "/upload", "/does-not-exist"]
 
 
@@ -49,7 +51,7 @@ def test_upload_without_csrf_token_is_refused(client, publisher):
 def test_upload_form_shows_the_reason_for_a_bad_file(client):
     response = post_upload(client, b"not an image", token=csrf_token(client, "/upload"))
     assert response.status_code == 415
-    assert "JPEG, PNG, GIF or WebP" in response.get_data(as_text=True)
+    assert ACCEPTED_NAMES in response.get_data(as_text=True)
 
 
 def test_gallery_lists_tiles_with_status_and_escapes_file_names(client, publisher):

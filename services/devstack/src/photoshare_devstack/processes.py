@@ -109,21 +109,24 @@ def start_moto(port: int, *, output: Output = None, timeout: float = 30) -> subp
     )
 
 
-def worker_command(*, concurrency: int, hostname: str) -> list[str]:
-    """The command line of one Celery worker consuming the photos queue."""
+WORKER_APP = "photoshare_worker.celery_app"
+
+
+def worker_command(*, concurrency: int, hostname: str, app: str = WORKER_APP) -> list[str]:
+    """The command line of one Celery worker consuming the photos queue (`app`: the -A module)."""
     return [
-        sys.executable, "-m", "celery", "-A", "photoshare_worker.celery_app", "worker",
+        sys.executable, "-m", "celery", "-A", app, "worker",
         "-Q", "photos", "--pool", "prefork", "--concurrency", str(concurrency),
         "--loglevel", "INFO", "--hostname", hostname,
     ]
 
 
 def start_worker(env: Mapping[str, str], *, concurrency: int = 1, hostname: str | None = None,
-                 output: Output = None, timeout: float | None = 60) -> subprocess.Popen:
+                 output: Output = None, timeout: float | None = 60, app: str = WORKER_APP) -> subprocess.Popen:
     """Run one Celery worker (prefork pool); with a timeout, wait until it answers a ping."""
     # An explicit host part (not %h) so that the name we ping is the name the worker uses.
     hostname = hostname or f"photoshare-{uuid.uuid4().hex[:8]}@{socket.gethostname()}"
-    command = worker_command(concurrency=concurrency, hostname=hostname)
+    command = worker_command(concurrency=concurrency, hostname=hostname, app=app)
     if timeout is None:
         return _popen(command, output=output, env=env)
     return _start_and_wait(

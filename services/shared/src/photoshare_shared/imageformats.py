@@ -1,15 +1,38 @@
 """Which images Photoshare accepts and which derivatives it makes of them."""
 
 from dataclasses import dataclass
+from functools import cache
 
 # Pillow format name -> the content type an original is stored and served with.
 # Decided by content (magic bytes and header), never by file name or client header.
+# HEIF (HEIC) and AVIF are what phones produce.
 ACCEPTED_FORMATS: dict[str, str] = {
     "JPEG": "image/jpeg",
     "PNG": "image/png",
     "GIF": "image/gif",
     "WEBP": "image/webp",
+    "HEIF": "image/heic",
+    "AVIF": "image/avif",
 }
+ACCEPTED_NAMES = "JPEG, PNG, GIF, WebP, HEIC or AVIF"
+
+# Pillow names some accepted files after a variant: a JPEG with a multi-picture index
+# (most phone cameras) opens as "MPO".
+_VARIANTS = {"MPO": "JPEG"}
+
+
+def canonical_format(pillow_format: str | None) -> str | None:
+    """The accepted format a file opened by Pillow belongs to, or None."""
+    name = _VARIANTS.get(pillow_format or "", pillow_format or "")
+    return name if name in ACCEPTED_FORMATS else None
+
+
+@cache
+def enable_phone_formats() -> None:
+    """Teach Pillow to open HEIC/HEIF (AVIF is built into Pillow); call before opening images."""
+    from pillow_heif import register_heif_opener
+
+    register_heif_opener()
 
 
 @dataclass(frozen=True)

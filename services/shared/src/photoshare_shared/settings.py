@@ -36,6 +36,10 @@ class Settings(BaseSettings):
     max_upload_mb: int = Field(default=25, ge=1, le=5 * 1024)
     max_image_pixels: int = Field(default=100_000_000, ge=1)
     page_size: int = Field(default=24, ge=1, le=100)
+    # Per client address, in Flask-Limiter's notation; shared by the API and the upload form.
+    upload_rate_limit: str = "60 per minute; 600 per hour"
+    # How many reverse proxies in front of the web set X-Forwarded-For (0: use the peer address).
+    trusted_proxies: int = Field(default=0, ge=0, le=5)
     # Signs session cookies and CSRF tokens; set it whenever more than one web process runs.
     secret_key: str | None = None
 
@@ -48,6 +52,8 @@ class Settings(BaseSettings):
     # The recovery sweep re-enqueues photos QUEUED or PROCESSING for longer than this.
     stuck_after_s: int = Field(default=300, ge=5)
     sweep_interval_s: int = Field(default=60, ge=1)
+    # A pool process above this resident size is replaced after its current job.
+    worker_max_memory_mb: int = Field(default=1024, ge=64)
 
     @model_validator(mode="after")
     def _reliability_invariants(self) -> Self:

@@ -1,7 +1,7 @@
 """The S3 store: originals and thumbnails under keys the server makes."""
 
 from typing import IO, Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 from boto3.s3.transfer import TransferConfig
 
@@ -37,8 +37,11 @@ class PhotoStore:
 
     def read_original(self, *, photo_id: str) -> bytes:
         """The original's bytes (the worker decodes from memory)."""
-        response = self._client.get_object(Bucket=self._bucket, Key=keys.original_key(photo_id))
-        return response["Body"].read()
+        return self.open_original(photo_id=photo_id).read()
+
+    def open_original(self, *, photo_id: str) -> Any:
+        """The original as a stream (botocore StreamingBody) to pass on without holding it."""
+        return self._client.get_object(Bucket=self._bucket, Key=keys.original_key(photo_id))["Body"]
 
     def put_thumbnail(self, *, photo_id: str, spec: ThumbnailSpec, data: bytes) -> str:
         """Store one derivative under its fixed key (rewriting it is idempotent); return the key."""
@@ -67,16 +70,6 @@ class PhotoStore:
         """A short-lived URL a browser can show inline."""
         return self._presign({"Bucket": self._bucket, "Key": key})
 
-    def original_url(self, *, photo_id: str, download_name: str) -> str:
-        """A short-lived URL that downloads the original as an attachment."""
-        return self._presign(
-            {
-                "Bucket": self._bucket,
-                "Key": keys.original_key(photo_id),
-                "ResponseContentDisposition": _attachment(download_name),
-            }
-        )
-
     @property
     def browser_origin(self) -> str:
         """The scheme://host[:port] that presigned URLs point browsers at (for the CSP)."""
@@ -90,8 +83,3 @@ class PhotoStore:
     def _presign(self, params: dict[str, str]) -> str:
         return self._signer.generate_presigned_url("get_object", Params=params, ExpiresIn=self._url_ttl_s)
 
-
-def _attachment(filename: str) -> str:
-    """A Content-Disposition value that survives any file name (RFC 6266 / RFC 5987)."""
-    ascii_name = "".join(c if c.isascii() and c.isprintable() and c not in '"\\' else "_" for c in filename)
-    return f"attachment; filename=\"{ascii_name or 'photo'}\"; filename*=UTF-8''{quote(filename, safe='')}"

@@ -9,6 +9,7 @@ from photoshare_shared.schema import PUBLIC_GALLERY
 from photoshare_web import operations
 from photoshare_web.jobs import current_overview
 from photoshare_web.errors import Refused
+from photoshare_web.ratelimit import upload_limit
 from photoshare_web.serialize import photo_json
 from photoshare_web.services import services
 from photoshare_web.uploads import accept_upload
@@ -19,6 +20,7 @@ MAX_PAGE_SIZE = 100
 
 
 @bp.post("/photos")
+@upload_limit
 def upload_photo() -> tuple[dict[str, Any], int, dict[str, str]]:
     """Accept one image (multipart field `file`): 202 and the photo, processed in the background."""
     if len(request.files.getlist("file")) > 1:

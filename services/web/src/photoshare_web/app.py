@@ -4,9 +4,10 @@ import secrets
 
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from photoshare_shared.settings import Settings
-from photoshare_web import api, errors, filters, health, pages, security
+from photoshare_web import api, errors, filters, health, pages, ratelimit, security
 from photoshare_web.services import Services
 
 # Multipart framing around the file part; the file itself is held to max_upload_bytes.
@@ -29,6 +30,10 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     # The JSON API carries no ambient credentials (no cookies are read by it), so a forged
     # cross-site request can do nothing a direct request could not.
     csrf.exempt(api.bp)
+
+    ratelimit.register(app, settings)
+    if settings.trusted_proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies)  # type: ignore[method-assign]
 
     app.register_blueprint(health.bp)
     app.register_blueprint(api.bp)

@@ -4,7 +4,7 @@ import logging
 
 from botocore.exceptions import BotoCoreError, ClientError
 from flask import Flask, Response, jsonify, render_template, request
-from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge
+from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge, TooManyRequests
 
 from photoshare_shared.settings import Settings
 
@@ -42,6 +42,10 @@ def register(app: Flask, settings: Settings) -> None:
     @app.errorhandler(RequestEntityTooLarge)
     def _too_large(_: RequestEntityTooLarge) -> tuple[Response | str, int]:
         return respond(413, f"The file is larger than the {settings.max_upload_mb} MB limit.")
+
+    @app.errorhandler(TooManyRequests)
+    def _too_many(error: TooManyRequests) -> tuple[Response | str, int]:
+        return respond(429, f"Too many uploads from your address (limit: {error.description}); please wait a moment.")
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException) -> tuple[Response | str, int]:

@@ -1,13 +1,15 @@
 """Server-rendered pages for people: gallery, upload form, photo page, delete confirmation."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from werkzeug.wrappers import Response
 
 from photoshare_shared.cursor import InvalidCursor
+from photoshare_shared.imageformats import ACCEPTED_NAMES
 from photoshare_shared.schema import PUBLIC_GALLERY
 from photoshare_web import operations
 from photoshare_web.errors import Refused
 from photoshare_web.jobs import current_overview
+from photoshare_web.ratelimit import upload_limit
 from photoshare_web.serialize import photo_json
 from photoshare_web.services import services
 from photoshare_web.uploads import accept_upload
@@ -32,21 +34,25 @@ def gallery() -> str:
 @bp.get("/upload")
 def upload_form() -> str:
     """The upload form."""
-    return render_template("upload.html", max_mb=services().settings.max_upload_mb)
+    return _upload_page()
 
 
 @bp.post("/upload")
+@upload_limit
 def upload() -> Response | tuple[str, int]:
     """Accept the form's file, then show the new photo's page."""
     try:
         photo = accept_upload(request.files.get("file"), services=services())
     except Refused as refused:
-        page = render_template(
-            "upload.html", max_mb=services().settings.max_upload_mb, error=refused.message
-        )
-        return page, refused.status
+        return _upload_page(error=refused.message), refused.status
     flash(f"Uploaded “{photo.filename}”; thumbnails are on their way.")
     return redirect(url_for("pages.photo_page", photo_id=photo.photo_id), code=303)
+
+
+def _upload_page(error: str | None = None) -> str:
+    return render_template(
+        "upload.html", max_mb=services().settings.max_upload_mb, accepted_names=ACCEPTED_NAMES, error=error
+    )
 
 
 @bp.get("/photos/<photo_id>")
@@ -54,6 +60,23 @@ def photo_page(photo_id: str) -> str:
     """Large preview, metadata, download and delete."""
     photo = photo_json(operations.find_photo(photo_id), services().store)
     return render_template("photo.html", photo=photo)
+
+
+@bp.get("/photos/<photo_id>/original")
+def download_original(photo_id: str) -> Response:
+    """The original file, streamed from S3 as an attachment (never rendered inline)."""
+    photo = operations.find_photo(photo_id)
+    response = send_file(
+        services().store.open_original(photo_id=photo.photo_id),
+        mimetype=photo.content_type,
+        as_attachment=True,
+        download_name=photo.filename,
+        conditional=False,
+        etag=False,
+    )
+    response.headers["Content-Length"] = str(photo.size_bytes)
+    response.headers["Cache-Control"] = "private, no-transform"
+    return response
 
 
 @bp.get("/photos/<photo_id>/delete")

@@ -3,6 +3,8 @@
 from decimal import Decimal
 from typing import Any
 
+from flask import url_for
+
 from photoshare_shared.photo import Photo, Status
 from photoshare_shared.store import PhotoStore
 
@@ -30,7 +32,9 @@ def photo_json(photo: Photo, store: PhotoStore) -> dict[str, Any]:
         "sha256": photo.sha256,
         "exif": plain_numbers(photo.exif),
         "thumbnails": thumbnails,
-        "original_url": store.original_url(photo_id=photo.photo_id, download_name=photo.filename),
+        # Through the web, not S3: only there can the download carry nosniff (a polyglot
+        # original must never render as a page).
+        "original_url": url_for("pages.download_original", photo_id=photo.photo_id, _external=True),
     }
 
 

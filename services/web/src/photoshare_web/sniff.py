@@ -6,9 +6,7 @@ from typing import IO
 
 from PIL import Image, UnidentifiedImageError
 
-from photoshare_shared.imageformats import ACCEPTED_FORMATS
-
-ACCEPTED_NAMES = "JPEG, PNG, GIF or WebP"
+from photoshare_shared.imageformats import ACCEPTED_FORMATS, ACCEPTED_NAMES, canonical_format, enable_phone_formats
 
 # Our own pixel limit (below) decides; Pillow's warning would only add noise to the logs.
 warnings.filterwarnings("ignore", category=Image.DecompressionBombWarning)
@@ -30,12 +28,14 @@ class ImageKind:
 
 def inspect_image(stream: IO[bytes], *, max_pixels: int) -> ImageKind:
     """Read only the image header (magic bytes and size); the pixels are the worker's job."""
+    enable_phone_formats()
     stream.seek(0)
     try:
         with Image.open(stream, formats=list(ACCEPTED_FORMATS)) as image:
+            format_name = canonical_format(image.format) or ""
             kind = ImageKind(
-                format=image.format or "",
-                content_type=ACCEPTED_FORMATS.get(image.format or "", ""),
+                format=format_name,
+                content_type=ACCEPTED_FORMATS.get(format_name, ""),
                 width=image.width,
                 height=image.height,
             )

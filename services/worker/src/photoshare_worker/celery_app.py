@@ -6,9 +6,16 @@ from celery.signals import worker_init
 from photoshare_shared.jobs import PUBLISHED_TASKS, celery_config
 from photoshare_shared.settings import Settings
 
+settings = Settings()
 app = Celery("photoshare_worker")
-app.conf.update(celery_config(Settings()))
-app.conf.update(worker_max_tasks_per_child=200, worker_send_task_events=True, task_send_sent_event=True)
+app.conf.update(celery_config(settings))
+app.conf.update(
+    # Fresh pool processes now and then, and at once after a memory-hungry image.
+    worker_max_tasks_per_child=200,
+    worker_max_memory_per_child=settings.worker_max_memory_mb * 1024,  # KiB
+    worker_send_task_events=True,
+    task_send_sent_event=True,
+)
 app.autodiscover_tasks(["photoshare_worker"], related_name="tasks", force=True)
 
 

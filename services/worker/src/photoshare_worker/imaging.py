@@ -8,7 +8,14 @@ from io import BytesIO
 
 from PIL import Image
 
-from photoshare_shared.imageformats import ACCEPTED_FORMATS, THUMBNAIL_SPECS, ThumbnailSpec
+from photoshare_shared.imageformats import (
+    ACCEPTED_FORMATS,
+    ACCEPTED_NAMES,
+    THUMBNAIL_SPECS,
+    ThumbnailSpec,
+    canonical_format,
+    enable_phone_formats,
+)
 
 
 class UndecodableImage(Exception):
@@ -70,7 +77,7 @@ def render_photo(
     except MemoryError:
         raise  # not the file's fault (max_pixels bounds what a file can ask for): let the job retry
     except Image.UnidentifiedImageError:
-        raise UndecodableImage("not a readable image (JPEG, PNG, GIF or WebP expected)") from None
+        raise UndecodableImage(f"not a readable image ({ACCEPTED_NAMES} expected)") from None
     except Image.DecompressionBombError:
         raise UndecodableImage(f"image is over the {_megapixels(max_pixels)} MP limit") from None
     except Exception as exc:  # Pillow reports corrupt data as OSError, SyntaxError, struct.error...
@@ -79,6 +86,7 @@ def render_photo(
 
 def _render(data: bytes, specs: Sequence[ThumbnailSpec], max_pixels: int) -> RenderedPhoto:
     """The pipeline; any exception it lets out is translated by render_photo."""
+    enable_phone_formats()
     img = Image.open(BytesIO(data), formats=list(ACCEPTED_FORMATS))
     stored_w, stored_h = img.size  # header only so far: nothing decoded yet
     if stored_w < 1 or stored_h < 1:
@@ -87,8 +95,7 @@ def _render(data: bytes, specs: Sequence[ThumbnailSpec], max_pixels: int) -> Ren
         raise UndecodableImage(
             f"image is {stored_w}×{stored_h}, over the {_megapixels(max_pixels)} MP limit"
         )
-    # A JPEG with an MPF index (many phones) opens as "MPO"; it is a JPEG file all the same.
-    fmt = "JPEG" if img.format == "MPO" else str(img.format)
+    fmt = canonical_format(img.format) or str(img.format)
     if fmt != "JPEG":
         # Only JPEG can decode at reduced scale, so nothing to set up first; and PNG may keep
         # EXIF after the pixels, so reading it decodes anyway. Decode here, where errors surface.

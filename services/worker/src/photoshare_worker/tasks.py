@@ -7,6 +7,7 @@ from functools import cache
 
 import redis
 from celery import Task
+from celery.exceptions import SoftTimeLimitExceeded
 from celery.utils.time import get_exponential_backoff_interval
 
 from photoshare_shared.attention import AttentionIndex
@@ -60,6 +61,11 @@ def process_photo(self: Task, photo_id: str) -> str:
     started = time.perf_counter()
     try:
         outcome = run_processing(photo_id, store=services.store, catalog=services.catalog, settings=services.settings)
+    except SoftTimeLimitExceeded:
+        # Another run would take as long: fail now, with a reason a person understands.
+        limit = services.settings.task_soft_time_limit_s
+        services.catalog.mark_failed(photo_id=photo_id, error=f"processing took longer than {limit} s")
+        outcome = Outcome.FAILED
     except Exception as error:
         if is_transient(error) and self.request.retries < services.settings.max_attempts:
             countdown = get_exponential_backoff_interval(
