@@ -2,7 +2,7 @@
 
 from io import BytesIO
 
-from PIL import Image, ImageDraw, ExifTags
+from PIL import ExifTags, Image, ImageDraw
 
 
 def photo_bytes(

@@ -11,15 +11,14 @@ from moto import mock_aws
 
 from photoshare_devstack import processes
 from photoshare_shared.attention import AttentionIndex
+from photoshare_shared.aws import make_table
 from photoshare_shared.catalog import PhotoCatalog
 from photoshare_shared.jobmetrics import JobMetrics
-from photoshare_shared.aws import make_table
 from photoshare_shared.provision import ensure_resources
+from photoshare_shared.services import Services, build_catalog, build_store
 from photoshare_shared.settings import Settings
 from photoshare_shared.store import PhotoStore
-from photoshare_shared.stores import build_catalog, build_store
 from photoshare_web import create_app
-from photoshare_web.services import Services
 
 
 class RecordingPublisher:

@@ -27,14 +27,10 @@ def make_client(service: str, settings: Settings, *, endpoint_url: str | None = 
     config = _RETRYING
     if service == "s3":
         config = config.merge(Config(s3={"addressing_style": "path"}, signature_version="s3v4"))
-    return _session(settings).client(
-        service, endpoint_url=endpoint_url or settings.aws_endpoint_url, config=config
-    )
+    return _session(settings).client(service, endpoint_url=endpoint_url or settings.aws_endpoint_url, config=config)
 
 
 def make_table(settings: Settings) -> Any:
     """The boto3 Table resource of the photo table."""
-    resource = _session(settings).resource(
-        "dynamodb", endpoint_url=settings.aws_endpoint_url, config=_RETRYING
-    )
+    resource = _session(settings).resource("dynamodb", endpoint_url=settings.aws_endpoint_url, config=_RETRYING)
     return resource.Table(settings.table)

@@ -33,8 +33,15 @@ class ProcessingResult:
     thumbnails: dict[str, Thumbnail]
 
 
-def _is_condition_failure(error: ClientError) -> bool:
-    return error.response["Error"]["Code"] == "ConditionalCheckFailedException"
+# Placeholders for attribute names that are DynamoDB reserved words (or our key names).
+_NAMES = {
+    "#status": "status",
+    "#attention": schema.ATTENTION_PARTITION,
+    "#error": "error",
+    "#format": "format",
+    "#id": schema.PARTITION_KEY,
+}
+_REQUEUE = "SET #status = :queued, #attention = :queued, queued_at = :now"
 
 
 class PhotoCatalog:
@@ -101,128 +108,86 @@ class PhotoCatalog:
 
         Returns None when there is nothing to do: the photo was deleted or is already done.
         """
-        try:
-            result = self._table.update_item(
-                Key={schema.PARTITION_KEY: photo_id},
-                UpdateExpression=(
-                    "SET #status = :processing, #attention = :processing, started_at = :now, "
-                    "attempts = if_not_exists(attempts, :zero) + :one REMOVE #error"
-                ),
-                ConditionExpression="attribute_exists(#id) AND #status IN (:queued, :processing)",
-                ExpressionAttributeNames=self._names("#status", "#attention", "#error", "#id"),
-                ExpressionAttributeValues={
-                    ":processing": Status.PROCESSING.value,
-                    ":queued": Status.QUEUED.value,
-                    ":now": utc_now(),
-                    ":zero": 0,
-                    ":one": 1,
-                },
-                ReturnValues="ALL_NEW",
-            )
-        except ClientError as error:
-            if _is_condition_failure(error):
-                return None
-            raise
-        return Photo.from_item(result["Attributes"])
+        return self._update(
+            photo_id,
+            "SET #status = :processing, #attention = :processing, started_at = :now, "
+            "attempts = if_not_exists(attempts, :zero) + :one REMOVE #error",
+            "#status IN (:queued, :processing)",
+            {":processing": Status.PROCESSING.value, ":queued": Status.QUEUED.value, ":zero": 0, ":one": 1},
+        )
 
     def requeue_failed(self, *, photo_id: str) -> Photo | None:
         """FAILED → QUEUED with a fresh attempt count (a person asked to retry); else None."""
-        return self._requeue(photo_id, expected=Status.FAILED, reset_attempts=True)
+        return self._update(
+            photo_id,
+            f"{_REQUEUE}, attempts = :zero REMOVE #error, finished_at",
+            "#status = :expected",
+            {":queued": Status.QUEUED.value, ":expected": Status.FAILED.value, ":zero": 0},
+        )
 
     def requeue_stuck(self, *, photo_id: str, expected: Status, since: str | None) -> Photo | None:
         """Mark a stuck photo QUEUED again, unless it moved on since it was seen (then None)."""
-        return self._requeue(photo_id, expected=expected, since=since)
+        # The same run we judged stuck, not a newer one that started meanwhile.
+        since_field = "queued_at" if expected is Status.QUEUED else "started_at"
+        return self._update(
+            photo_id,
+            f"{_REQUEUE} REMOVE #error, finished_at",
+            f"#status = :expected AND {since_field} = :since",
+            {":queued": Status.QUEUED.value, ":expected": expected.value, ":since": since},
+        )
 
-    def _requeue(
-        self, photo_id: str, *, expected: Status, reset_attempts: bool = False, since: str | None = None
-    ) -> Photo | None:
-        update = "SET #status = :queued, #attention = :queued, queued_at = :now REMOVE #error, finished_at"
-        values: dict[str, Any] = {":queued": Status.QUEUED.value, ":expected": expected.value, ":now": utc_now()}
-        condition = "attribute_exists(#id) AND #status = :expected"
-        if reset_attempts:
-            update = update.replace("queued_at = :now", "queued_at = :now, attempts = :zero")
-            values[":zero"] = 0
-        if since is not None:
-            # The same run we judged stuck, not a newer one that started meanwhile.
-            field = "queued_at" if expected is Status.QUEUED else "started_at"
-            condition += f" AND {field} = :since"
-            values[":since"] = since
+    def mark_ready(self, *, photo_id: str, result: ProcessingResult) -> bool:
+        """Record the worker's result; False when the photo was deleted meanwhile."""
+        return (
+            self._update(
+                photo_id,
+                "SET #status = :ready, finished_at = :now, width = :width, height = :height, "
+                "#format = :format, sha256 = :sha256, exif = :exif, thumbnails = :thumbnails "
+                "REMOVE #attention, #error",
+                None,
+                {
+                    ":ready": Status.READY.value,
+                    ":width": result.width,
+                    ":height": result.height,
+                    ":format": result.format,
+                    ":sha256": result.sha256,
+                    ":exif": result.exif,
+                    ":thumbnails": {name: vars(t) for name, t in result.thumbnails.items()},
+                },
+            )
+            is not None
+        )
+
+    def mark_failed(self, *, photo_id: str, error: str) -> bool:
+        """Record a permanent failure with its reason; False when the photo is gone or READY."""
+        return (
+            self._update(
+                photo_id,
+                "SET #status = :failed, #attention = :failed, #error = :error, finished_at = :now",
+                "#status <> :ready",
+                {":failed": Status.FAILED.value, ":error": error[:300], ":ready": Status.READY.value},
+            )
+            is not None
+        )
+
+    def _update(self, photo_id: str, update: str, condition: str | None, values: dict[str, Any]) -> Photo | None:
+        """A conditional update of an existing item: the new item, or None if a condition failed.
+
+        The existence condition is what stops a late worker from resurrecting a deleted photo.
+        """
+        condition = "attribute_exists(#id)" + (f" AND {condition}" if condition else "")
+        names = {name: attribute for name, attribute in _NAMES.items() if name in update or name in condition}
         try:
             result = self._table.update_item(
                 Key={schema.PARTITION_KEY: photo_id},
                 UpdateExpression=update,
                 ConditionExpression=condition,
-                ExpressionAttributeNames=self._names("#status", "#attention", "#error", "#id"),
-                ExpressionAttributeValues=values,
+                ExpressionAttributeNames=names,
+                ExpressionAttributeValues={**values, ":now": utc_now()},
                 ReturnValues="ALL_NEW",
             )
         except ClientError as error:
-            if _is_condition_failure(error):
+            if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
                 return None
             raise
         return Photo.from_item(result["Attributes"])
-
-    def mark_ready(self, *, photo_id: str, result: ProcessingResult) -> bool:
-        """Record the worker's result; False when the photo was deleted meanwhile."""
-        return self._finish(
-            photo_id,
-            "SET #status = :ready, finished_at = :now, width = :width, height = :height, "
-            "#format = :format, sha256 = :sha256, exif = :exif, thumbnails = :thumbnails "
-            "REMOVE #attention, #error",
-            {
-                ":ready": Status.READY.value,
-                ":width": result.width,
-                ":height": result.height,
-                ":format": result.format,
-                ":sha256": result.sha256,
-                ":exif": result.exif,
-                ":thumbnails": {name: vars(t) for name, t in result.thumbnails.items()},
-            },
-            names=("#status", "#attention", "#error", "#format"),
-        )
-
-    def mark_failed(self, *, photo_id: str, error: str) -> bool:
-        """Record a permanent failure with its reason; False when the photo is gone or READY."""
-        return self._finish(
-            photo_id,
-            "SET #status = :failed, #attention = :failed, #error = :error, finished_at = :now",
-            {":failed": Status.FAILED.value, ":error": error[:300], ":ready": Status.READY.value},
-            names=("#status", "#attention", "#error"),
-            condition="#status <> :ready",
-        )
-
-    def _finish(
-        self,
-        photo_id: str,
-        update: str,
-        values: dict[str, Any],
-        *,
-        names: tuple[str, ...],
-        condition: str | None = None,
-    ) -> bool:
-        # The existence condition is what stops a late worker from resurrecting a deleted photo.
-        full_condition = "attribute_exists(#id)" + (f" AND {condition}" if condition else "")
-        try:
-            self._table.update_item(
-                Key={schema.PARTITION_KEY: photo_id},
-                UpdateExpression=update,
-                ConditionExpression=full_condition,
-                ExpressionAttributeNames=self._names(*names, "#id"),
-                ExpressionAttributeValues={**values, ":now": utc_now()},
-            )
-        except ClientError as error:
-            if _is_condition_failure(error):
-                return False
-            raise
-        return True
-
-    @staticmethod
-    def _names(*placeholders: str) -> dict[str, str]:
-        attribute = {
-            "#status": "status",
-            "#attention": schema.ATTENTION_PARTITION,
-            "#error": "error",
-            "#format": "format",
-            "#id": schema.PARTITION_KEY,
-        }
-        return {placeholder: attribute[placeholder] for placeholder in placeholders}

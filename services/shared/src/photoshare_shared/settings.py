@@ -1,7 +1,6 @@
 """One typed settings object, read from the environment (PHOTOSHARE_* plus standard AWS_* names)."""
 
 from functools import cached_property
-
 from typing import Self
 
 from pydantic import AliasChoices, Field, model_validator
@@ -13,9 +12,7 @@ MB = 1024 * 1024
 class Settings(BaseSettings):
     """Every setting of every component; see the README's settings table."""
 
-    model_config = SettingsConfigDict(
-        env_prefix="PHOTOSHARE_", frozen=True, extra="ignore", populate_by_name=True
-    )
+    model_config = SettingsConfigDict(env_prefix="PHOTOSHARE_", frozen=True, extra="ignore", populate_by_name=True)
 
     redis_url: str = Field(
         default="redis://127.0.0.1:6379/0",

@@ -82,4 +82,3 @@ class PhotoStore:
 
     def _presign(self, params: dict[str, str]) -> str:
         return self._signer.generate_presigned_url("get_object", Params=params, ExpiresIn=self._url_ttl_s)
-

@@ -7,8 +7,8 @@ from flask import Blueprint, request, url_for
 from photoshare_shared.cursor import InvalidCursor
 from photoshare_shared.schema import PUBLIC_GALLERY
 from photoshare_web import operations
-from photoshare_web.jobs import current_overview
 from photoshare_web.errors import Refused
+from photoshare_web.jobs import current_overview
 from photoshare_web.ratelimit import upload_limit
 from photoshare_web.serialize import photo_json
 from photoshare_web.services import services
@@ -35,9 +35,7 @@ def list_photos() -> dict[str, Any]:
     """A page of photos, newest first: {"items": [...], "next_cursor": ...}."""
     limit = _page_size(request.args.get("limit"))
     try:
-        page = services().catalog.page(
-            gallery=PUBLIC_GALLERY, limit=limit, cursor=request.args.get("cursor") or None
-        )
+        page = services().catalog.page(gallery=PUBLIC_GALLERY, limit=limit, cursor=request.args.get("cursor") or None)
     except InvalidCursor as error:
         raise Refused(400, "The cursor is not valid: use next_cursor from a previous page.") from error
     store = services().store

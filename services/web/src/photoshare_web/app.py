@@ -6,9 +6,9 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from photoshare_shared.services import Services
 from photoshare_shared.settings import Settings
 from photoshare_web import api, errors, filters, health, pages, ratelimit, security
-from photoshare_web.services import Services
 
 # Multipart framing around the file part; the file itself is held to max_upload_bytes.
 _FORM_OVERHEAD_BYTES = 64 * 1024

@@ -5,12 +5,13 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
+from flask import current_app
+
 from photoshare_shared.attention import ATTENTION_STATUSES
 from photoshare_shared.jobs import PHOTOS_QUEUE
 from photoshare_shared.photo import Status
-from flask import current_app
-
-from photoshare_web.services import Services, services
+from photoshare_shared.services import Services
+from photoshare_web.services import services
 
 # Asking workers is a broadcast that waits for replies: keep it short and reuse the answer.
 _INSPECT_TIMEOUT_S = 1.0

@@ -22,9 +22,7 @@ def gallery() -> str:
     """Thumbnail tiles, newest first, one page at a time."""
     cursor = request.args.get("cursor") or None
     try:
-        page = services().catalog.page(
-            gallery=PUBLIC_GALLERY, limit=services().settings.page_size, cursor=cursor
-        )
+        page = services().catalog.page(gallery=PUBLIC_GALLERY, limit=services().settings.page_size, cursor=cursor)
     except InvalidCursor as error:
         raise Refused(400, "That page link is not valid; start again from the first page.") from error
     photos = [photo_json(photo, services().store) for photo in page.photos]

@@ -12,9 +12,7 @@ from photoshare_web.services import services
 limiter = Limiter(get_remote_address, headers_enabled=True, swallow_errors=True)
 
 # One budget for the JSON API and the upload form together.
-upload_limit = limiter.shared_limit(
-    lambda: services().settings.upload_rate_limit, scope="uploads", methods=["POST"]
-)
+upload_limit = limiter.shared_limit(lambda: services().settings.upload_rate_limit, scope="uploads", methods=["POST"])
 
 
 def register(app: Flask, settings: Settings) -> None:

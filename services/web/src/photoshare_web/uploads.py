@@ -10,8 +10,8 @@ from werkzeug.datastructures import FileStorage
 
 from photoshare_shared.keys import new_photo_id
 from photoshare_shared.photo import Photo, utc_now
+from photoshare_shared.services import Services
 from photoshare_web.errors import Refused
-from photoshare_web.services import Services
 from photoshare_web.sniff import NotAcceptedImage, inspect_image
 
 log = logging.getLogger(__name__)

@@ -92,9 +92,7 @@ def _render(data: bytes, specs: Sequence[ThumbnailSpec], max_pixels: int) -> Ren
     if stored_w < 1 or stored_h < 1:
         raise UndecodableImage("the image has no pixels")
     if stored_w * stored_h > max_pixels:
-        raise UndecodableImage(
-            f"image is {stored_w}×{stored_h}, over the {_megapixels(max_pixels)} MP limit"
-        )
+        raise UndecodableImage(f"image is {stored_w}×{stored_h}, over the {_megapixels(max_pixels)} MP limit")
     fmt = canonical_format(img.format) or str(img.format)
     if fmt != "JPEG":
         # Only JPEG can decode at reduced scale, so nothing to set up first; and PNG may keep
@@ -201,9 +199,7 @@ def _resizable(img: Image.Image) -> Image.Image:
     return img.convert("RGB")  # CMYK, YCbCr, LAB, HSV...
 
 
-def _resize(
-    img: Image.Image, size: tuple[int, int], box: tuple[float, float, float, float]
-) -> Image.Image:
+def _resize(img: Image.Image, size: tuple[int, int], box: tuple[float, float, float, float]) -> Image.Image:
     """LANCZOS-resize the `box` region of img to size, skipping the work when it is a no-op."""
     if img.size == size and box == (0, 0, *img.size):
         return img

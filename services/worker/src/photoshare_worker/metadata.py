@@ -173,7 +173,7 @@ def _taken_at(tag: Callable[[int], Any]) -> str | None:
 
 
 def _datetime(text: str | None) -> str | None:
-    """"YYYY:MM:DD HH:MM:SS" (or with -, / and T) -> "YYYY-MM-DDTHH:MM:SS" if it is a real time."""
+    """ "YYYY:MM:DD HH:MM:SS" (or with -, / and T) -> "YYYY-MM-DDTHH:MM:SS" if it is a real time."""
     match = _DATE_RE.match(text or "")
     if match is None:
         return None
@@ -185,7 +185,7 @@ def _datetime(text: str | None) -> str | None:
 
 
 def _offset(text: str | None) -> str | None:
-    """"+02:00" if it is a real UTC offset, else None."""
+    """ "+02:00" if it is a real UTC offset, else None."""
     match = _OFFSET_RE.fullmatch(text or "")
     if match is None or int(match[2]) > 14 or int(match[3]) >= 60:
         return None

@@ -25,9 +25,7 @@ class Outcome(StrEnum):
     DELETED_MEANWHILE = "deleted-meanwhile"
 
 
-def process_photo(
-    photo_id: str, *, store: PhotoStore, catalog: PhotoCatalog, settings: Settings
-) -> Outcome:
+def process_photo(photo_id: str, *, store: PhotoStore, catalog: PhotoCatalog, settings: Settings) -> Outcome:
     """Make the thumbnails and metadata of one photo and record the result.
 
     Safe to run twice and safe against a concurrent delete. Transient AWS errors propagate

@@ -40,7 +40,9 @@ def sweep_stuck(
     for status in (Status.QUEUED, Status.PROCESSING):
         for photo in attention.waiting_since_before(status=status, cutoff=cutoff, limit=_BATCH):
             if photo.attempts >= settings.max_attempts:
-                if catalog.mark_failed(photo_id=photo.photo_id, error=f"gave up after {settings.max_attempts} attempts"):
+                if catalog.mark_failed(
+                    photo_id=photo.photo_id, error=f"gave up after {settings.max_attempts} attempts"
+                ):
                     gave_up += 1
                 continue
             since = photo.queued_at if status is Status.QUEUED else photo.started_at

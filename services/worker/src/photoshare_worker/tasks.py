@@ -2,7 +2,6 @@
 
 import logging
 import time
-from dataclasses import dataclass
 from functools import cache
 
 import redis
@@ -10,14 +9,10 @@ from celery import Task
 from celery.exceptions import SoftTimeLimitExceeded
 from celery.utils.time import get_exponential_backoff_interval
 
-from photoshare_shared.attention import AttentionIndex
-from photoshare_shared.aws import make_table
-from photoshare_shared.catalog import PhotoCatalog
 from photoshare_shared.jobmetrics import JobMetrics
-from photoshare_shared.jobs import PROCESS_PHOTO_TASK, SWEEP_TASK, JobPublisher
+from photoshare_shared.jobs import PROCESS_PHOTO_TASK, SWEEP_TASK
+from photoshare_shared.services import Services
 from photoshare_shared.settings import Settings
-from photoshare_shared.store import PhotoStore
-from photoshare_shared.stores import build_store
 from photoshare_worker.celery_app import app
 from photoshare_worker.processing import Outcome
 from photoshare_worker.processing import process_photo as run_processing
@@ -27,31 +22,10 @@ from photoshare_worker.transient import is_transient
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class WorkerServices:
-    """Everything a task talks to, made once per pool process."""
-
-    settings: Settings
-    store: PhotoStore
-    catalog: PhotoCatalog
-    attention: AttentionIndex
-    publisher: JobPublisher
-    metrics: JobMetrics
-
-
 @cache
-def _services() -> WorkerServices:
+def _services() -> Services:
     # Built lazily in each pool process: boto3 clients must not cross a fork.
-    settings = Settings()
-    table = make_table(settings)
-    return WorkerServices(
-        settings=settings,
-        store=build_store(settings),
-        catalog=PhotoCatalog(table),
-        attention=AttentionIndex(table),
-        publisher=JobPublisher(settings),
-        metrics=JobMetrics.from_settings(settings),
-    )
+    return Services.from_settings(Settings())
 
 
 @app.task(name=PROCESS_PHOTO_TASK, bind=True, max_retries=None)
@@ -98,6 +72,8 @@ def sweep() -> dict[str, int]:
 def _record(metrics: JobMetrics, photo_id: str, outcome: Outcome, started: float) -> None:
     # Figures for the jobs page; losing one must never fail the job itself.
     try:
-        metrics.record(photo_id=photo_id, outcome=outcome.value, duration_ms=round((time.perf_counter() - started) * 1000))
+        metrics.record(
+            photo_id=photo_id, outcome=outcome.value, duration_ms=round((time.perf_counter() - started) * 1000)
+        )
     except redis.RedisError as error:
         log.warning("could not record job metrics: %s", error)

@@ -8,7 +8,13 @@ from botocore.exceptions import (
     ReadTimeoutError,
 )
 
-_NETWORK_ERRORS = (ConnectionClosedError, ConnectTimeoutError, EndpointConnectionError, ReadTimeoutError, ConnectionError)
+_NETWORK_ERRORS = (
+    ConnectionClosedError,
+    ConnectTimeoutError,
+    EndpointConnectionError,
+    ReadTimeoutError,
+    ConnectionError,
+)
 _THROTTLING_CODES = frozenset(
     {
         "Throttling",

@@ -1,0 +1,50 @@
+"""Builds, from settings, everything web and worker talk to: S3, DynamoDB, Redis."""
+
+from dataclasses import dataclass
+
+from photoshare_shared.attention import AttentionIndex
+from photoshare_shared.aws import make_client, make_table
+from photoshare_shared.catalog import PhotoCatalog
+from photoshare_shared.jobmetrics import JobMetrics
+from photoshare_shared.jobs import JobPublisher
+from photoshare_shared.settings import Settings
+from photoshare_shared.store import PhotoStore
+
+
+def build_store(settings: Settings) -> PhotoStore:
+    """The S3 store, signing URLs for the endpoint browsers reach."""
+    client = make_client("s3", settings)
+    signer = client
+    if settings.s3_public_endpoint_url:
+        signer = make_client("s3", settings, endpoint_url=settings.s3_public_endpoint_url)
+    return PhotoStore(client, settings.bucket, signer=signer, url_ttl_s=settings.presigned_url_ttl_s)
+
+
+def build_catalog(settings: Settings) -> PhotoCatalog:
+    """The DynamoDB catalog."""
+    return PhotoCatalog(make_table(settings))
+
+
+@dataclass(frozen=True)
+class Services:
+    """Settings plus the S3 store, DynamoDB catalog and index, job publisher and job metrics."""
+
+    settings: Settings
+    store: PhotoStore
+    catalog: PhotoCatalog
+    attention: AttentionIndex
+    publisher: JobPublisher
+    metrics: JobMetrics
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "Services":
+        """Make every client from settings (no request is sent until one is used)."""
+        table = make_table(settings)
+        return cls(
+            settings=settings,
+            store=build_store(settings),
+            catalog=PhotoCatalog(table),
+            attention=AttentionIndex(table),
+            publisher=JobPublisher(settings),
+            metrics=JobMetrics.from_settings(settings),
+        )
