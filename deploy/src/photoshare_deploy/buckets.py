@@ -1,0 +1,79 @@
+"""S3 buckets the CLI itself handles: the bundle bucket, and emptying a stack's photo bucket."""
+
+import json
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from photoshare_deploy.awsenv import Aws
+
+# moto applies a bucket policy's Deny without evaluating its Condition, so an emulator would
+# refuse every upload; the in-process tests turn this off, an http:// endpoint skips it too.
+ENFORCE_TLS = True
+
+
+def artifacts_name(aws: Aws) -> str:
+    """Name of the account's bundle bucket in this region."""
+    return f"photoshare-deploy-{aws.account_id()}-{aws.region}"
+
+
+def artifacts_bucket(aws: Aws) -> str:
+    """The account's bundle bucket for this region, created private and TLS-only when missing."""
+    name = artifacts_name(aws)
+    s3 = aws.client("s3")
+    if name in {bucket["Name"] for bucket in s3.list_buckets().get("Buckets", [])}:
+        return name
+    create: dict[str, object] = {"Bucket": name}
+    if aws.region != "us-east-1":
+        create["CreateBucketConfiguration"] = {"LocationConstraint": aws.region}
+    s3.create_bucket(**create)
+    s3.put_public_access_block(
+        Bucket=name,
+        PublicAccessBlockConfiguration={
+            "BlockPublicAcls": True, "IgnorePublicAcls": True,
+            "BlockPublicPolicy": True, "RestrictPublicBuckets": True,
+        },
+    )
+    s3.put_bucket_encryption(
+        Bucket=name,
+        ServerSideEncryptionConfiguration={"Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]},
+    )
+    # An http:// emulator (AWS_ENDPOINT_URL) can never satisfy a TLS-only policy; AWS is always https.
+    if ENFORCE_TLS and not (aws.endpoint_url or "").startswith("http://"):
+        s3.put_bucket_policy(Bucket=name, Policy=tls_only_policy(name))
+    return name
+
+
+def tls_only_policy(bucket: str) -> str:
+    return json.dumps({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+            "Resource": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"],
+            "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+        }],
+    })
+
+
+def delete_stack_bundles(aws: Aws, stack: str) -> int:
+    """Remove the stack's bundles from the bundle bucket; return how many."""
+    try:
+        return empty(aws.client("s3"), artifacts_name(aws), prefix=f"bundles/{stack}/")
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") == "NoSuchBucket":
+            return 0
+        raise
+
+
+def empty(s3: Any, bucket: str, prefix: str = "") -> int:
+    """Delete every object (and every version, should versioning be on) under prefix; return how many."""
+    count = 0
+    for page in s3.get_paginator("list_object_versions").paginate(Bucket=bucket, Prefix=prefix):
+        keys = [
+            {"Key": item["Key"], "VersionId": item["VersionId"]}
+            for item in page.get("Versions", []) + page.get("DeleteMarkers", [])
+        ]
+        for start in range(0, len(keys), 1000):
+            s3.delete_objects(Bucket=bucket, Delete={"Objects": keys[start:start + 1000], "Quiet": True})
+        count += len(keys)
+    return count

@@ -1,0 +1,155 @@
+"""photoshare-deploy: up, status, smoke and down for the Photoshare CloudFormation stack."""
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from botocore.exceptions import BotoCoreError, ClientError
+from botocore.parsers import ResponseParserError
+
+from photoshare_deploy import buckets, bundle, lint, network, retained, stack, template
+from photoshare_deploy.awsenv import Aws
+from photoshare_deploy.errors import DeployError, explain
+from photoshare_deploy.smoke import Smoke
+
+
+def echo(line: str) -> None:
+    """Print one line at once (progress must show while waiting)."""
+    print(line, flush=True)
+
+
+def show_outputs(outputs: dict[str, str]) -> None:
+    """Print the stack's outputs, one per line."""
+    for key in sorted(outputs):
+        echo(f"  {key:<14} {outputs[key]}")
+
+
+def cmd_up(args: argparse.Namespace) -> int:
+    """Create or update the stack with a fresh source bundle, follow its events, print its outputs."""
+    body = template.body()
+    declared = template.load()
+    params = template.parse_params(args.param)
+    template.check_params(params, declared)
+    aws = Aws()
+    cfn, ec2 = aws.client("cloudformation"), aws.client("ec2")
+    if not {"VpcId", "SubnetId"} <= params.keys() and stack.describe(cfn, args.stack) is None:
+        params = {**network.default_network(ec2), **params}
+    packed = bundle.make_bundle()
+    params.setdefault("AppVersion", packed.version)
+    if "BundleKey" not in params:
+        bucket, key = bundle.upload(aws, packed, args.stack)
+        params.update(BundleBucket=params.get("BundleBucket", bucket), BundleKey=key)
+        echo(f"uploaded source bundle s3://{bucket}/{key} ({len(packed.data) / 1e6:.1f} MB, version {packed.version})")
+    template.check_params(params, declared)
+    seen = stack.event_ids(cfn, args.stack) if stack.describe(cfn, args.stack) else set()
+    keep = [name for name in declared.get("Parameters", {}) if name not in params]
+    action = stack.create_or_update(cfn, args.stack, body, params, keep)
+    if action is None:
+        echo(f"stack {args.stack} is already up to date")
+        final = stack.require(cfn, args.stack)
+    else:
+        echo(f"{action} of stack {args.stack} started in {aws.region}; events:")
+        final = stack.wait(cfn, args.stack, seen, echo, poll_s=args.poll) or stack.require(cfn, args.stack)
+    echo(f"stack {args.stack}: {final['StackStatus']}")
+    show_outputs(stack.outputs(final))
+    if action == "update":
+        echo("the host picks up the new version within about a minute (cfn-hup) and rebuilds; then run smoke")
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    """Print the stack's state, outputs and the instance's state."""
+    aws = Aws()
+    current = stack.require(aws.client("cloudformation"), args.stack)
+    echo(f"stack {args.stack}: {current['StackStatus']} (updated {current.get('LastUpdatedTime', current['CreationTime']):%Y-%m-%d %H:%M:%S %Z})")
+    outputs = stack.outputs(current)
+    show_outputs(outputs)
+    if "InstanceId" in outputs:
+        echo(f"instance {outputs['InstanceId']}: {network.instance_state(aws.client('ec2'), outputs['InstanceId'])}")
+    return 0
+
+
+def cmd_smoke(args: argparse.Namespace) -> int:
+    """Run the smoke test against a URL (or the SiteUrl of --stack)."""
+    url = args.url
+    if url is None:
+        if args.stack is None:
+            raise DeployError("give --url URL or --stack NAME")
+        url = stack.outputs(stack.require(Aws().client("cloudformation"), args.stack)).get("SiteUrl")
+        if not url:
+            raise DeployError(f"stack {args.stack} has no SiteUrl output")
+    echo(f"smoke test of {url}")
+    Smoke(url, echo, ready_timeout_s=args.timeout).run()
+    return 0
+
+
+def cmd_down(args: argparse.Namespace) -> int:
+    """Delete the stack (after confirmation), emptying its bucket first when asked."""
+    aws = Aws()
+    cfn = aws.client("cloudformation")
+    current = stack.require(cfn, args.stack)
+    outputs = stack.outputs(current)
+    if not args.yes:
+        what = "".join(f"and DELETE its {name} " for name, on in (("photos", args.empty_bucket), ("table", args.delete_table)) if on)
+        answer = input(f"Delete stack {args.stack} {what}in {aws.region}? Type the stack name to confirm: ")
+        if answer.strip() != args.stack:
+            raise DeployError("not confirmed; nothing deleted")
+    seen = stack.event_ids(cfn, args.stack)
+    stack_id = stack.delete(cfn, args.stack)
+    echo(f"delete of stack {args.stack} started; events:")
+    stack.wait(cfn, stack_id, seen, echo, poll_s=args.poll)
+    echo(f"stack {args.stack} deleted; removed {buckets.delete_stack_bundles(aws, args.stack)} source bundles")
+    retained.remove_data(aws, outputs, empty_bucket=args.empty_bucket, delete_table=args.delete_table, echo=echo)
+    return 0
+
+
+def cmd_lint(args: argparse.Namespace) -> int:
+    """Run cfn-lint and checkov on the template."""
+    return lint.main()
+
+
+def parser() -> argparse.ArgumentParser:
+    """The command-line interface."""
+    root = argparse.ArgumentParser(prog="photoshare-deploy", description=__doc__)
+    sub = root.add_subparsers(dest="command", required=True)
+    up = sub.add_parser("up", help="create or update the stack, wait, print outputs")
+    up.add_argument("--stack", required=True)
+    up.add_argument("--param", action="append", default=[], metavar="K=V", help="template parameter (repeatable)")
+    status = sub.add_parser("status", help="stack state, outputs, instance state")
+    status.add_argument("--stack", required=True)
+    smoke = sub.add_parser("smoke", help="upload, process, list and delete a photo through the API")
+    smoke.add_argument("--url")
+    smoke.add_argument("--stack", help="use this stack's SiteUrl when --url is not given")
+    smoke.add_argument("--timeout", type=float, default=180, help="seconds to wait for READY")
+    down = sub.add_parser("down", help="delete the stack")
+    down.add_argument("--stack", required=True)
+    down.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    down.add_argument("--empty-bucket", action="store_true", help="also empty and delete the photo bucket (kept otherwise)")
+    down.add_argument("--delete-table", action="store_true", help="also delete the photo table (kept otherwise)")
+    for command in (up, down):
+        command.add_argument("--poll", type=float, default=5.0, help="seconds between event polls")
+    sub.add_parser("lint", help="cfn-lint and checkov on the template")
+    return root
+
+
+COMMANDS = {"up": cmd_up, "status": cmd_status, "smoke": cmd_smoke, "down": cmd_down, "lint": cmd_lint}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point: run one command; errors print as one line and exit 1."""
+    args = parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except DeployError as error:
+        print(f"error: {error}", file=sys.stderr)
+    except (ClientError, BotoCoreError) as error:
+        print(f"error: {explain(error)}", file=sys.stderr)
+    except ResponseParserError as error:
+        print(f"error: unexpected answer from AWS (or AWS_ENDPOINT_URL): {str(error).splitlines()[0]}", file=sys.stderr)
+    except KeyboardInterrupt:
+        print("error: interrupted (the stack operation, if started, goes on in AWS)", file=sys.stderr)
+    return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,34 @@
+"""Where the host goes when no VpcId/SubnetId is given: the default VPC and one of its default subnets."""
+
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from photoshare_deploy.errors import DeployError
+
+
+def default_network(ec2: Any) -> dict[str, str]:
+    """{"VpcId": ..., "SubnetId": ...} of the default VPC, or a one-line error saying what to pass."""
+    vpcs = ec2.describe_vpcs(Filters=[{"Name": "is-default", "Values": ["true"]}])["Vpcs"]
+    if not vpcs:
+        raise DeployError("this region has no default VPC: pass --param VpcId=vpc-... --param SubnetId=subnet-...")
+    vpc_id = vpcs[0]["VpcId"]
+    subnets = ec2.describe_subnets(
+        Filters=[{"Name": "vpc-id", "Values": [vpc_id]}, {"Name": "default-for-az", "Values": ["true"]}]
+    )["Subnets"]
+    if not subnets:
+        raise DeployError(f"default VPC {vpc_id} has no default subnet: pass --param SubnetId=subnet-...")
+    subnet = sorted(subnets, key=lambda s: s["AvailabilityZone"])[0]
+    return {"VpcId": vpc_id, "SubnetId": subnet["SubnetId"]}
+
+
+def instance_state(ec2: Any, instance_id: str) -> str:
+    """The EC2 instance's state name (running, stopped, ...), or "not found"."""
+    try:
+        reservations = ec2.describe_instances(InstanceIds=[instance_id]).get("Reservations", [])
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code", "").startswith("InvalidInstanceID"):
+            return "not found"
+        raise
+    instances = [i for r in reservations for i in r["Instances"]]
+    return instances[0]["State"]["Name"] if instances else "not found"

@@ -1,0 +1,33 @@
+"""The bucket and table outlive the stack (DeletionPolicy Retain); these remove them when asked."""
+
+from collections.abc import Callable
+
+from botocore.exceptions import ClientError
+
+from photoshare_deploy import buckets
+from photoshare_deploy.awsenv import Aws
+
+
+def remove_data(aws: Aws, outputs: dict[str, str], *, empty_bucket: bool, delete_table: bool, echo: Callable[[str], None]) -> None:
+    """Empty and delete the photo bucket and/or delete the table; say what is kept."""
+    bucket, table = outputs.get("BucketName"), outputs.get("TableName")
+    if bucket and empty_bucket:
+        s3 = aws.client("s3")
+        try:
+            count = buckets.empty(s3, bucket)
+            s3.delete_bucket(Bucket=bucket)
+            echo(f"deleted bucket {bucket} and its {count} objects")
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") != "NoSuchBucket":
+                raise
+    elif bucket:
+        echo(f"kept bucket {bucket} (photos stay; `down --empty-bucket` or delete it by hand)")
+    if table and delete_table:
+        try:
+            aws.client("dynamodb").delete_table(TableName=table)
+            echo(f"deleted table {table}")
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") != "ResourceNotFoundException":
+                raise
+    elif table:
+        echo(f"kept table {table} (the catalog stays; `down --delete-table` or delete it by hand)")

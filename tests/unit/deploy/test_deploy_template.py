@@ -1,0 +1,165 @@
+"""What checkov does not see in deploy/template.yaml: the app's table, IMDSv2, TLS-only, scoped IAM, SG."""
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from photoshare_deploy import template
+from photoshare_shared.schema import table_definition
+
+ROOT = Path(__file__).parents[3]
+TEMPLATE = template.load()
+RESOURCES: dict[str, Any] = TEMPLATE["Resources"]
+
+
+def props(name: str) -> dict[str, Any]:
+    return RESOURCES[name]["Properties"]
+
+
+def _by_name(indexes: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    return {index["IndexName"]: {k: v for k, v in index.items() if k != "IndexName"} for index in indexes}
+
+
+def test_table_matches_the_apps_table_definition():
+    app = table_definition("ignored")
+    table = props("PhotoTable")
+    assert table["BillingMode"] == app["BillingMode"] == "PAY_PER_REQUEST"
+    assert table["KeySchema"] == app["KeySchema"]
+    key = lambda d: d["AttributeName"]  # noqa: E731
+    assert sorted(table["AttributeDefinitions"], key=key) == sorted(app["AttributeDefinitions"], key=key)
+    assert _by_name(table["GlobalSecondaryIndexes"]) == _by_name(app["GlobalSecondaryIndexes"])
+
+
+def test_table_has_point_in_time_recovery():
+    assert props("PhotoTable")["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
+
+
+def test_instance_requires_imdsv2_with_hop_limit_two_for_containers():
+    options = props("Instance")["MetadataOptions"]
+    assert options["HttpTokens"] == "required"
+    assert options["HttpPutResponseHopLimit"] == 2
+
+
+def test_root_volume_is_encrypted_gp3():
+    [root] = props("Instance")["BlockDeviceMappings"]
+    assert root["DeviceName"] == "/dev/xvda"
+    assert root["Ebs"]["Encrypted"] is True
+    assert root["Ebs"]["VolumeType"] == "gp3"
+
+
+def test_ami_is_latest_amazon_linux_2023_from_ssm():
+    ami = TEMPLATE["Parameters"]["LatestAmiId"]
+    assert ami["Type"] == "AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>"
+    assert ami["Default"].startswith("/aws/service/ami-amazon-linux-latest/al2023-ami-")
+    assert props("Instance")["ImageId"] == {"Ref": "LatestAmiId"}
+
+
+def test_bucket_denies_requests_without_tls():
+    statements = props("PhotoBucketPolicy")["PolicyDocument"]["Statement"]
+    tls = [s for s in statements if s.get("Condition", {}).get("Bool", {}).get("aws:SecureTransport") == "false"]
+    assert len(tls) == 1
+    [deny] = tls
+    assert deny["Effect"] == "Deny" and deny["Principal"] == "*" and deny["Action"] == "s3:*"
+    assert {"Fn::GetAtt": ["PhotoBucket", "Arn"]} in deny["Resource"]
+    assert {"Fn::Sub": "${PhotoBucket.Arn}/*"} in deny["Resource"]
+
+
+def test_bucket_is_private_encrypted_and_aborts_incomplete_uploads():
+    bucket = props("PhotoBucket")
+    assert set(bucket["PublicAccessBlockConfiguration"].values()) == {True}
+    assert len(bucket["PublicAccessBlockConfiguration"]) == 4
+    [rule] = bucket["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+    assert rule["ServerSideEncryptionByDefault"]["SSEAlgorithm"] in {"AES256", "aws:kms"}
+    rules = bucket["LifecycleConfiguration"]["Rules"]
+    assert any(r["Status"] == "Enabled" and "AbortIncompleteMultipartUpload" in r for r in rules)
+    assert RESOURCES["PhotoBucket"]["DeletionPolicy"] == "Retain"
+
+
+def _ingress_rules() -> list[tuple[dict[str, Any], str | None]]:
+    """Every ingress rule with the Condition it hangs on."""
+    rules = [(rule, None) for rule in props("WebSecurityGroup").get("SecurityGroupIngress", [])]
+    for resource in RESOURCES.values():
+        if resource["Type"] == "AWS::EC2::SecurityGroupIngress":
+            rules.append((resource["Properties"], resource.get("Condition")))
+    return rules
+
+
+def _covers(rule: dict[str, Any], port: int) -> bool:
+    if str(rule["IpProtocol"]) == "-1":
+        return True
+    return int(rule["FromPort"]) <= port <= int(rule["ToPort"])
+
+
+def test_security_group_opens_only_the_web_port_and_conditional_ssh():
+    rules = _ingress_rules()
+    assert all(rule.get("Description") for rule, _ in rules)
+    assert all(rule.get("Description") for rule in props("WebSecurityGroup").get("SecurityGroupEgress", []))
+    for rule, condition in rules:
+        assert str(rule["IpProtocol"]) != "-1", "no all-protocol ingress"
+        assert rule.get("CidrIp") != "0.0.0.0/0" or (rule["FromPort"], rule["ToPort"]) == (80, 80)
+        assert rule.get("CidrIpv6") is None
+        if _covers(rule, 22):
+            assert (rule["FromPort"], rule["ToPort"]) == (22, 22)
+            assert condition == "HasAdminCidr" and rule["CidrIp"] == {"Ref": "AdminCidr"}
+        else:
+            assert (rule["FromPort"], rule["ToPort"]) == (80, 80) and rule["CidrIp"] == {"Ref": "HttpCidr"}
+    assert TEMPLATE["Parameters"]["AdminCidr"]["Default"] == ""
+    assert TEMPLATE["Conditions"]["HasAdminCidr"] == {"Fn::Not": [{"Fn::Equals": [{"Ref": "AdminCidr"}, ""]}]}
+    assert TEMPLATE["Parameters"]["HttpCidr"]["Default"] == "0.0.0.0/0"
+
+
+def _statements() -> list[dict[str, Any]]:
+    policies = props("InstanceRole")["Policies"]
+    return [s for policy in policies for s in policy["PolicyDocument"]["Statement"]]
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def test_instance_role_is_scoped_to_this_bucket_table_and_log_group():
+    for statement in _statements():
+        assert statement["Effect"] == "Allow"
+        actions, resources = _as_list(statement["Action"]), _as_list(statement["Resource"])
+        assert all("*" not in action for action in actions), f"wildcard action in {statement['Sid']}"
+        assert "*" not in resources, f"'*' resource in {statement['Sid']}"
+        text = json.dumps(resources)
+        if any(a.startswith("s3:") for a in actions):
+            assert "PhotoBucket" in text or "BundleKey" in text, statement
+        if any(a.startswith("dynamodb:") for a in actions):
+            assert set(actions) <= {f"dynamodb:{a}" for a in
+                                    ("GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query", "DescribeTable")}
+            assert all("PhotoTable" in json.dumps(r) for r in resources)
+        if any(a.startswith("logs:") for a in actions):
+            assert all("${LogGroup}" in json.dumps(r) for r in resources)
+    managed = props("InstanceRole")["ManagedPolicyArns"]
+    assert managed == [{"Fn::Sub": "arn:${AWS::Partition}:iam::aws:policy/AmazonSSMManagedInstanceCore"}]
+
+
+def test_outputs():
+    assert {"SiteUrl", "BucketName", "TableName", "InstanceId"} <= TEMPLATE["Outputs"].keys()
+
+
+def test_host_runs_the_four_services_from_the_aws_compose_files_with_awslogs():
+    deploy_sh = (ROOT / "deploy/host/deploy.sh").read_text()
+    assert '-f "$release/compose.yaml" -f "$release/compose.aws.yaml"' in deploy_sh
+    assert "up -d --remove-orphans redis web worker beat" in deploy_sh
+    assert "AWS_ENDPOINT_URL" not in deploy_sh  # real AWS, never the emulator
+    init = RESOURCES["Instance"]["Metadata"]["AWS::CloudFormation::Init"]
+    daemon = init["host"]["files"]["/etc/docker/daemon.json"]["content"]["Fn::Sub"]
+    assert '"log-driver": "awslogs"' in daemon and "${LogGroup}" in daemon
+    # The compose files (written by others) still have what deploy.sh relies on.
+    base = yaml.safe_load((ROOT / "compose.yaml").read_text())
+    aws = yaml.safe_load((ROOT / "compose.aws.yaml").read_text())
+    assert {"redis", "web", "worker", "beat"} <= base["services"].keys()
+    assert {"web", "worker", "beat"} <= aws["services"].keys()
+    assert re.search(r"\$\{WEB_BIND:-[^}]*\}:\$\{WEB_PORT:-8000\}:8000", json.dumps(base["services"]["web"]["ports"]))
+
+
+@pytest.mark.parametrize("name", ["AppVersion", "BundleBucket", "BundleKey", "VpcId", "SubnetId"])
+def test_cli_managed_parameters_exist(name: str):
+    assert name in TEMPLATE["Parameters"] and name in template.MANAGED
