@@ -117,3 +117,19 @@ def test_failed_photo_page_has_a_retry_button(client, catalog):
     token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
     response = client.post(f"/photos/{photo_id}/retry", data={"csrf_token": token})
     assert response.status_code == 303 and catalog.get(photo_id=photo_id).status is Status.QUEUED
+
+
+def test_job_overview_still_answers_while_redis_is_down(client, app, catalog):
+    import redis
+
+    from photoshare_shared.jobmetrics import JobMetrics
+
+    upload(client)
+    services = app.extensions["photoshare"]
+    dead = JobMetrics(redis.Redis(host="127.0.0.1", port=1, socket_connect_timeout=0.2))
+    app.extensions["photoshare"] = services.__class__(**{**vars(services), "metrics": dead})
+
+    body = client.get("/api/jobs").get_json()
+    assert body["broker"] == "unavailable" and body["queue_depth"] is None and body["workers"] == []
+    assert body["counts"]["QUEUED"] == 1
+    assert "not answering" in client.get("/jobs").get_data(as_text=True)

@@ -112,3 +112,18 @@ def test_other_formats_become_ready(store, catalog, fmt, run):
     photo = catalog.get(photo_id=photo_id)
     assert photo.format == fmt and (photo.width, photo.height) == (300, 200)
     assert photo.thumbnails["small"].width == 256 and photo.thumbnails["large"].width == 300
+
+
+def test_a_rerun_after_a_delete_removes_thumbnails_an_earlier_run_left(store, catalog, settings, run):
+    """An earlier run wrote a thumbnail, then died; meanwhile the photo was deleted."""
+    from photoshare_shared.imageformats import SMALL
+
+    photo_id = queue(store, catalog, photo_bytes())
+    catalog.start_processing(photo_id=photo_id)
+    store.put_thumbnail(photo_id=photo_id, spec=SMALL, data=b"partial")
+    catalog.delete(photo_id=photo_id)
+    store.delete_photo(photo_id=photo_id)
+    store.put_thumbnail(photo_id=photo_id, spec=SMALL, data=b"written after the delete")
+
+    assert run(photo_id) is Outcome.SKIPPED
+    assert bucket_keys(store, settings) == []

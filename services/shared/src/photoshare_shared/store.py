@@ -8,8 +8,9 @@ from boto3.s3.transfer import TransferConfig
 from photoshare_shared import keys
 from photoshare_shared.imageformats import THUMBNAIL_SPECS, ThumbnailSpec
 
-# Files above 8 MB go up as multipart uploads in 8 MB parts, so the web never holds a whole file.
-_TRANSFER = TransferConfig(multipart_threshold=8 * 1024 * 1024, multipart_chunksize=8 * 1024 * 1024)
+# Files above 8 MB go up as multipart uploads in 5 MB parts, one part in memory at a time
+# (boto3 copies each part of a stream into memory; with threads it holds up to ten).
+_TRANSFER = TransferConfig(multipart_threshold=8 * 1024 * 1024, multipart_chunksize=5 * 1024 * 1024, use_threads=False)
 
 
 class PhotoStore:

@@ -5,7 +5,9 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
+import redis
 from flask import current_app
+from kombu.exceptions import OperationalError
 
 from photoshare_shared.attention import ATTENTION_STATUSES
 from photoshare_shared.jobs import PHOTOS_QUEUE
@@ -44,11 +46,9 @@ def job_overview(services: Services, workers: WorkerCache) -> dict[str, Any]:
     oldest = services.attention.oldest(status=Status.QUEUED)
     failures = services.attention.newest(status=Status.FAILED, limit=_RECENT_FAILURES)
     return {
-        "queue_depth": services.metrics.queue_depth(PHOTOS_QUEUE),
-        "workers": workers.get(services),
+        **_broker_figures(services, workers),
         "counts": counts,
         "oldest_queued_age_s": _age_s(oldest.queued_at or oldest.created_at) if oldest else None,
-        **services.metrics.summary(),
         "recent_failures": [
             {
                 "id": photo.photo_id,
@@ -60,6 +60,19 @@ def job_overview(services: Services, workers: WorkerCache) -> dict[str, Any]:
             for photo in failures
         ],
     }
+
+
+def _broker_figures(services: Services, workers: WorkerCache) -> dict[str, Any]:
+    """Queue, workers and job timings, all from Redis; nulls while Redis is down."""
+    try:
+        return {
+            "broker": "ok",
+            "queue_depth": services.metrics.queue_depth(PHOTOS_QUEUE),
+            "workers": workers.get(services),
+            **services.metrics.summary(),
+        }
+    except (redis.RedisError, OperationalError, OSError):
+        return {"broker": "unavailable", "queue_depth": None, "workers": [], "throughput": None, "processing_ms": None}
 
 
 def current_overview() -> dict[str, Any]:

@@ -33,21 +33,23 @@ def process_photo(photo_id: str, *, store: PhotoStore, catalog: PhotoCatalog, se
     """
     photo = catalog.start_processing(photo_id=photo_id)
     if photo is None:
+        # Finished already, or deleted: then an earlier run cut short may have left thumbnails.
+        _remove_leftovers_if_deleted(photo_id, store=store, catalog=catalog)
         return Outcome.SKIPPED
     if photo.attempts > settings.max_attempts:
-        return _fail(catalog, photo_id, f"gave up after {settings.max_attempts} attempts")
+        return fail(photo_id, f"gave up after {settings.max_attempts} attempts", store=store, catalog=catalog)
 
     try:
         data = store.read_original(photo_id=photo_id)
     except ClientError as error:
         if error.response["Error"]["Code"] not in {"NoSuchKey", "404"}:
             raise
-        return _fail(catalog, photo_id, "the original file is missing")
+        return fail(photo_id, "the original file is missing", store=store, catalog=catalog)
 
     try:
         rendered = render_photo(data, max_pixels=settings.max_image_pixels)
     except UndecodableImage as reason:
-        return _fail(catalog, photo_id, str(reason))
+        return fail(photo_id, str(reason), store=store, catalog=catalog)
 
     thumbnails = {
         derivative.spec.name: Thumbnail(
@@ -73,7 +75,14 @@ def process_photo(photo_id: str, *, store: PhotoStore, catalog: PhotoCatalog, se
     return Outcome.READY
 
 
-def _fail(catalog: PhotoCatalog, photo_id: str, reason: str) -> Outcome:
+def fail(photo_id: str, reason: str, *, store: PhotoStore, catalog: PhotoCatalog) -> Outcome:
+    """Record a permanent failure; a photo deleted meanwhile gets its leftovers removed instead."""
     log.info("photo %s failed: %s", photo_id, reason)
-    catalog.mark_failed(photo_id=photo_id, error=reason)
+    if not catalog.mark_failed(photo_id=photo_id, error=reason):
+        _remove_leftovers_if_deleted(photo_id, store=store, catalog=catalog)
     return Outcome.FAILED
+
+
+def _remove_leftovers_if_deleted(photo_id: str, *, store: PhotoStore, catalog: PhotoCatalog) -> None:
+    if catalog.get(photo_id=photo_id) is None:
+        store.delete_thumbnails(photo_id=photo_id)

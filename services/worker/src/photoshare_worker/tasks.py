@@ -14,7 +14,7 @@ from photoshare_shared.jobs import PROCESS_PHOTO_TASK, SWEEP_TASK
 from photoshare_shared.services import Services
 from photoshare_shared.settings import Settings
 from photoshare_worker.celery_app import app
-from photoshare_worker.processing import Outcome
+from photoshare_worker.processing import Outcome, fail
 from photoshare_worker.processing import process_photo as run_processing
 from photoshare_worker.recovery import sweep_stuck
 from photoshare_worker.transient import is_transient
@@ -37,9 +37,8 @@ def process_photo(self: Task, photo_id: str) -> str:
         outcome = run_processing(photo_id, store=services.store, catalog=services.catalog, settings=services.settings)
     except SoftTimeLimitExceeded:
         # Another run would take as long: fail now, with a reason a person understands.
-        limit = services.settings.task_soft_time_limit_s
-        services.catalog.mark_failed(photo_id=photo_id, error=f"processing took longer than {limit} s")
-        outcome = Outcome.FAILED
+        reason = f"processing took longer than {services.settings.task_soft_time_limit_s} s"
+        outcome = fail(photo_id, reason, store=services.store, catalog=services.catalog)
     except Exception as error:
         if is_transient(error) and self.request.retries < services.settings.max_attempts:
             countdown = get_exponential_backoff_interval(
@@ -49,8 +48,7 @@ def process_photo(self: Task, photo_id: str) -> str:
             raise self.retry(exc=error, countdown=countdown) from error
         log.exception("photo %s: processing failed", photo_id)
         reason = "storage kept failing" if is_transient(error) else "could not process the image"
-        services.catalog.mark_failed(photo_id=photo_id, error=f"{reason} ({type(error).__name__})")
-        outcome = Outcome.FAILED
+        outcome = fail(photo_id, f"{reason} ({type(error).__name__})", store=services.store, catalog=services.catalog)
     if outcome in (Outcome.READY, Outcome.FAILED):
         _record(services.metrics, photo_id, outcome, started)
     return outcome.value
