@@ -6,13 +6,19 @@ TOOLS := .tools
 UV := $(TOOLS)/bin/uv
 SYNC := $(UV) sync --frozen --all-packages
 
-.PHONY: help install dev flower test test-unit test-integration clean
+.PHONY: help install dev flower test test-unit test-integration test-compose bench clean deploy destroy smoke lint-deploy
 
 help:
 	@echo "make dev          run the whole stack locally (moto, Redis, web on :8000, one worker)"
 	@echo "make flower       Flower (Celery monitoring) on http://127.0.0.1:5555 beside make dev"
 	@echo "make test         install and run the whole test suite"
 	@echo "make test-unit    unit tests only (no processes started)"
+	@echo "make test-compose build and run the stack under Docker Compose, scale and kill workers (needs Docker)"
+	@echo "make deploy STACK=name [PARAMS='K=V ...']  create or update the AWS stack (deploy/)"
+	@echo "make smoke STACK=name | URL=http://...      end-to-end check of a deployed site"
+	@echo "make destroy STACK=name                     delete the AWS stack (asks first)"
+	@echo "make lint-deploy  cfn-lint and checkov on deploy/template.yaml"
+	@echo "make bench        performance benchmarks, one table of ratios (a few minutes; see README)"
 	@echo "make clean        remove the virtualenv, tools and local data"
 
 $(UV):
@@ -37,6 +43,31 @@ test-unit: install
 
 test-integration: install
 	$(UV) run --frozen pytest tests/integration
+
+# The compose stack for real (tests/e2e/test_compose.py): builds the images, runs the stack under
+# a project name of its own on free ports, and always takes it down (`down -v`). Needs Docker.
+test-compose: install
+	$(UV) run --frozen pytest -m compose tests/e2e/test_compose.py
+
+# AWS deployment (deploy/, README "Deploy to AWS"). Uses AWS_PROFILE / AWS_REGION as usual.
+STACK ?= photoshare
+PARAMS ?=
+deploy: install
+	$(UV) run --frozen photoshare-deploy up --stack $(STACK) $(foreach p,$(PARAMS),--param $(p))
+
+destroy: install
+	$(UV) run --frozen photoshare-deploy down --stack $(STACK)
+
+smoke: install
+	$(UV) run --frozen photoshare-deploy smoke $(if $(URL),--url $(URL),--stack $(STACK))
+
+# Also run by `make test` (tests/unit/deploy/test_deploy_lint.py); checkov runs pinned in its own uv tool env.
+lint-deploy: install
+	$(UV) run --frozen photoshare-deploy lint
+
+# Starts its own moto server, redis-server (free port), web and worker; needs only redis-server.
+bench: install
+	$(UV) run --frozen python -m bench.run
 
 clean:
 	rm -rf .venv $(TOOLS) .dev .pytest_cache

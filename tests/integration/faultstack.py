@@ -36,6 +36,8 @@ FAST_RECOVERY = {
     "PHOTOSHARE_STUCK_AFTER_S": "12",
     "PHOTOSHARE_SWEEP_INTERVAL_S": "2",
     "PHOTOSHARE_MAX_ATTEMPTS": "3",
+    # The tests and the chaos run upload from one address far faster than a person would.
+    "PHOTOSHARE_UPLOAD_RATE_LIMIT": "100000 per minute",
 }
 SETTLED = frozenset({"READY", "FAILED"})
 FAULTY_APP = "faulty_worker"
@@ -117,6 +119,7 @@ class FaultStack:
         self.env.update(self.env_extra)
         self.procs: dict[str, subprocess.Popen] = {}
         self.workers: dict[str, subprocess.Popen] = {}
+        self.hostnames: dict[str, str] = {}
         self._logs: list[IO[bytes]] = []
         self._worker_seq = 0
         self.settings = None
@@ -203,11 +206,37 @@ class FaultStack:
         self._worker_seq += 1
         name = f"worker-{self._worker_seq}"
         hostname = f"rel{self._worker_seq}-{os.getpid()}@localhost"
-        self.workers[name] = processes.start_worker(
+        self.workers[name] = proc = processes.start_worker(
             self.env, concurrency=concurrency, hostname=hostname, output=self._log(name),
-            timeout=60 if wait else None, app=self.worker_app,
+            timeout=None, app=self.worker_app,
         )
+        self.hostnames[name] = hostname
+        if wait:
+            try:
+                self.wait_for_worker(name)
+            except BaseException:
+                processes.stop(self.workers.pop(name), timeout=3)
+                raise
         return name
+
+    def wait_for_worker(self, name: str, timeout: float = 60) -> None:
+        """Block until a worker answers a ping.
+
+        The first broadcast of a fresh Celery app after a Redis restart can fail with "connection
+        closed by server" (kombu keeps stale sockets process-wide), so errors are retried here.
+        """
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                processes.wait_for_worker(self.redis_url, self.hostnames[name], max(1.0, deadline - time.monotonic()),
+                                          proc=self.workers[name])
+                return
+            except processes.StartupError:
+                raise
+            except Exception:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
 
     def stop_worker(self, name: str) -> None:
         """A graceful stop (SIGTERM: warm shutdown), then kill whatever is left of its group."""

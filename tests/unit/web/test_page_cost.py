@@ -24,8 +24,16 @@ def _item(n: int) -> dict[str, Any]:
     stamp = f"2026-07-01T{n // 3600:02d}:{n // 60 % 60:02d}:{n % 60:02d}.000Z"
     pid = f"01JPAGEC5T{n:016d}"
     return Photo(
-        photo_id=pid, filename=f"IMG_{n:05d}.jpg", content_type="image/jpeg", size_bytes=3_000_000,
-        created_at=stamp, status=Status.READY, attempts=1, finished_at=stamp, width=3000, height=4000,
+        photo_id=pid,
+        filename=f"IMG_{n:05d}.jpg",
+        content_type="image/jpeg",
+        size_bytes=3_000_000,
+        created_at=stamp,
+        status=Status.READY,
+        attempts=1,
+        finished_at=stamp,
+        width=3000,
+        height=4000,
         format="JPEG",
         thumbnails={
             "small": Thumbnail(f"thumbnails/{pid}/small.webp", 192, 256, "image/webp"),
@@ -52,8 +60,12 @@ class CallCounter:
 
 def _app_clients(app: Flask) -> list[Any]:
     services = app.extensions["photoshare"]
-    clients = [services.store._client, services.store._signer, services.catalog._table.meta.client,
-               services.attention._table.meta.client]
+    clients = [
+        services.store._client,
+        services.store._signer,
+        services.catalog._table.meta.client,
+        services.attention._table.meta.client,
+    ]
     return list({id(c): c for c in clients}.values())
 
 
@@ -78,7 +90,9 @@ def test_first_and_50th_gallery_page_cost_one_query_no_scan_no_s3(app, client, s
     cursor, skip = None, 49 * page_size
     while skip:
         limit = min(100, skip)
-        body = client.get("/api/photos", query_string={"limit": limit, **({"cursor": cursor} if cursor else {})}).get_json()
+        body = client.get(
+            "/api/photos", query_string={"limit": limit, **({"cursor": cursor} if cursor else {})}
+        ).get_json()
         cursor, skip = body["next_cursor"], skip - limit
     counter.take()
 
@@ -91,7 +105,9 @@ def test_first_and_50th_gallery_page_cost_one_query_no_scan_no_s3(app, client, s
     assert first_calls == ONE_QUERY, first_calls
     assert fiftieth_calls == ONE_QUERY, fiftieth_calls
     newest = PHOTOS - 1
-    assert _tile_ids(first.get_data(as_text=True)) == [f"01JPAGEC5T{n:016d}" for n in range(newest, newest - page_size, -1)]
+    assert _tile_ids(first.get_data(as_text=True)) == [
+        f"01JPAGEC5T{n:016d}" for n in range(newest, newest - page_size, -1)
+    ]
     top_of_50 = newest - 49 * page_size
     assert _tile_ids(fiftieth.get_data(as_text=True)) == [
         f"01JPAGEC5T{n:016d}" for n in range(top_of_50, top_of_50 - page_size, -1)

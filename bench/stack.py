@@ -1,0 +1,396 @@
+"""Targets 2-4 on a real local stack: queue overhead, worker scaling, streaming uploads.
+
+The stack is the one the integration tests run (devstack helpers): a moto server, a private
+redis-server on a free port, gunicorn (2 gthread workers) and one Celery worker. Times of the
+item's life come from its own timestamps (created_at/started_at/finished_at, written by the web
+and the worker on this same host), so polling granularity does not enter the figures.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import threading
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import IO, Any
+
+import psutil
+import requests
+
+from photoshare_devstack import processes
+from photoshare_shared import schema
+from photoshare_shared.aws import make_client, make_table
+from photoshare_shared.catalog import PhotoCatalog
+from photoshare_shared.jobs import JobPublisher
+from photoshare_shared.keys import new_photo_id, original_key
+from photoshare_shared.photo import Photo, utc_now
+from photoshare_shared.provision import ensure_resources
+from photoshare_shared.settings import Settings
+from photoshare_shared.store import PhotoStore
+
+
+def _epoch(stamp: str) -> float:
+    """An item timestamp ("2026-11-22T20:24:50.123Z") as seconds since the epoch."""
+    return datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp()
+
+
+@dataclass
+class Stack:
+    """A running local stack and clients to look at what it stored."""
+
+    root: Path
+    env: processes.StackEnv
+    settings: Settings
+    web_url: str
+    procs: dict[str, Any] = field(default_factory=dict)
+    logs: dict[str, IO[bytes]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.s3 = make_client("s3", self.settings)
+        self.table = make_table(self.settings)
+        self.catalog = PhotoCatalog(self.table)
+        self.store = PhotoStore(self.s3, self.settings.bucket)
+
+    def environ(self) -> dict[str, str]:
+        env = self.env.environ()
+        env["PHOTOSHARE_UPLOAD_RATE_LIMIT"] = "100000 per minute"  # the bench is one client
+        return env
+
+    def log(self, name: str) -> IO[bytes]:
+        if name not in self.logs:
+            self.logs[name] = (self.root / f"{name}.log").open("ab")
+        return self.logs[name]
+
+    def start_worker(self, concurrency: int) -> None:
+        self.stop_worker()
+        self.procs["worker"] = processes.start_worker(
+            self.environ(), concurrency=concurrency, output=self.log("worker")
+        )
+
+    def stop_worker(self) -> None:
+        if "worker" in self.procs:
+            processes.stop(self.procs.pop("worker"), timeout=15)
+
+    def upload(self, path: Path, name: str = "IMG_0001.jpg") -> dict[str, Any]:
+        with path.open("rb") as fh:
+            response = requests.post(
+                f"{self.web_url}/api/photos", files={"file": (name, fh, "image/jpeg")}, timeout=120
+            )
+        if response.status_code != 202:
+            raise RuntimeError(f"upload refused: {response.status_code} {response.text[:200]}")
+        return response.json()
+
+    def wait_all_ready(self, photo_ids: list[str], timeout: float = 300) -> list[dict[str, Any]]:
+        """Poll (gently: every 0.2 s, one Query of the sparse attention index) until none is pending."""
+        pending = set(photo_ids)
+        deadline = time.monotonic() + timeout
+        while pending:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{len(pending)} photos not READY after {timeout}s (see {self.root}/worker.log)")
+            time.sleep(0.2)
+            pending = {pid for pid in pending if self._not_ready(pid)}
+        items = [self.table.get_item(Key={schema.PARTITION_KEY: pid}, ConsistentRead=True)["Item"] for pid in photo_ids]
+        failed = [i for i in items if i["status"] != "READY"]
+        if failed:
+            raise RuntimeError(f"{len(failed)} photos FAILED: {failed[0].get('error')}")
+        return items
+
+    def _not_ready(self, photo_id: str) -> bool:
+        item = self.table.get_item(
+            Key={schema.PARTITION_KEY: photo_id},
+            ProjectionExpression="#s",
+            ExpressionAttributeNames={"#s": "status"},
+            ConsistentRead=True,
+        ).get("Item")
+        return item is None or item["status"] in ("QUEUED", "PROCESSING")
+
+    def web_workers(self) -> list[psutil.Process]:
+        return psutil.Process(self.procs["web"].pid).children()
+
+
+def _start_web(env: dict[str, str], port: int, output: IO[bytes], app_spec: str | None) -> Any:
+    if app_spec is None:
+        return processes.start_web(env, port, output=output)
+    # A bench-only variant of the app (see bench/patched_web.py), served exactly like the real one.
+    command = [*processes.web_command(port)[:-1], app_spec]
+    return processes._start_and_wait(
+        command,
+        lambda proc: processes.wait_for_http(f"http://127.0.0.1:{port}/healthz", 30, proc=proc),
+        output=output,
+        env=env,
+    )
+
+
+@contextmanager
+def local_stack(root: Path, web_app: str | None = None) -> Iterator[Stack]:
+    """Moto, redis-server and the web on free ports (the worker is started per measurement)."""
+    root.mkdir(parents=True, exist_ok=True)
+    aws_port, redis_port, web_port = (processes.free_port() for _ in range(3))
+    env = processes.StackEnv(
+        redis_url=f"redis://127.0.0.1:{redis_port}/0",
+        aws_endpoint_url=f"http://127.0.0.1:{aws_port}",
+        bucket="photoshare-bench",
+        table="photoshare-bench-photos",
+    )
+    stack = Stack(root=root, env=env, settings=env.settings(), web_url=f"http://127.0.0.1:{web_port}")
+    with ExitStack() as cleanup:
+        cleanup.callback(lambda: [log.close() for log in stack.logs.values()])
+
+        def launch(name: str, start: Callable[[IO[bytes]], Any]) -> None:
+            proc = start(stack.log(name))
+            stack.procs[name] = proc
+            cleanup.callback(lambda: stack.procs.pop(name, None) and processes.stop(proc, timeout=15))
+
+        launch("aws", lambda out: processes.start_moto(aws_port, output=out))
+        launch(
+            "redis", lambda out: processes.start_redis(redis_port, appendonly=False, workdir=root / "redis", output=out)
+        )
+        ensure_resources(stack.settings)
+        launch("web", lambda out: _start_web(stack.environ(), web_port, out, web_app))
+        cleanup.callback(stack.stop_worker)
+        yield stack
+
+
+def queue_overhead(stack: Stack, photo: Path, runs: int) -> dict[str, Any]:
+    """Target 2: sequential uploads of one photo to an idle stack, each timed to READY."""
+    stack.start_worker(concurrency=1)
+    rows = []
+    for i in range(runs + 1):
+        t0 = time.time()
+        body = stack.upload(photo)
+        t_response = time.time()
+        item = stack.wait_all_ready([body["id"]])[0]
+        t_seen = time.time()
+        if i == 0:
+            continue  # warm-up: first job imports, opens connections, fills caches
+        started, finished = _epoch(item["started_at"]), _epoch(item["finished_at"])
+        rows.append(
+            {
+                "upload_to_ready_ms": (finished - t0) * 1000,
+                "upload_to_seen_ms": (t_seen - t0) * 1000,  # includes the 0.2 s polling step
+                "upload_request_ms": (t_response - t0) * 1000,
+                "response_to_start_ms": (started - t_response) * 1000,  # Redis hand-over + QUEUED->PROCESSING write
+                "start_to_ready_ms": (finished - started) * 1000,  # S3 get, render, 2 S3 puts, READY write
+            }
+        )
+        time.sleep(0.3)  # idle again before the next upload
+    return {key: round(statistics.median(r[key] for r in rows), 1) for key in rows[0]} | {"runs": runs}
+
+
+def aws_latency(stack: Stack, photo: Path, runs: int = 9) -> dict[str, float]:
+    """What the job's own AWS requests cost against this moto server (median ms), to explain target 2."""
+    data = photo.read_bytes()
+    thumb = data[:150_000]
+    key, bucket = "bench/probe", stack.settings.bucket
+    stack.s3.put_object(Bucket=bucket, Key=key, Body=data)
+    item_key = {schema.PARTITION_KEY: "01JPR0BE000000000000000000"}
+    stack.table.put_item(Item={**item_key, "status": "QUEUED"})
+    probes: dict[str, Callable[[], Any]] = {
+        "s3_get_original": lambda: stack.s3.get_object(Bucket=bucket, Key=key)["Body"].read(),
+        "s3_put_thumbnail": lambda: stack.s3.put_object(Bucket=bucket, Key=key + "-t", Body=thumb),
+        "ddb_update_item": lambda: stack.table.update_item(
+            Key=item_key,
+            UpdateExpression="SET #s = :s",
+            ExpressionAttributeNames={"#s": "status"},
+            ExpressionAttributeValues={":s": "PROCESSING"},
+        ),
+        "ddb_get_item": lambda: stack.table.get_item(Key=item_key, ConsistentRead=True),
+    }
+    out = {}
+    for name, probe in probes.items():
+        probe()
+        times = []
+        for _ in range(runs):
+            t = time.perf_counter()
+            probe()
+            times.append((time.perf_counter() - t) * 1000)
+        out[name + "_ms"] = round(statistics.median(times), 1)
+    return out
+
+
+def job_anatomy(stack: Stack, photo: Path, runs: int = 5) -> dict[str, float]:
+    """The worker's process_photo run here, in-process against the same stack, each step timed
+    (median ms): where the job's time goes besides render_photo."""
+    from photoshare_shared.services import Services
+    from photoshare_worker import processing
+
+    services = Services.from_settings(stack.settings)
+    spent: dict[str, float] = {}
+
+    def timed(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            t = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                spent[name] = spent.get(name, 0.0) + (time.perf_counter() - t) * 1000
+
+        return wrapper
+
+    store, catalog = services.store, services.catalog
+    store.read_original = timed("s3_get_original", store.read_original)  # type: ignore[method-assign]
+    store.put_thumbnail = timed("s3_put_thumbnails", store.put_thumbnail)  # type: ignore[method-assign]
+    catalog.start_processing = timed("ddb_start_processing", catalog.start_processing)  # type: ignore[method-assign]
+    catalog.mark_ready = timed("ddb_mark_ready", catalog.mark_ready)  # type: ignore[method-assign]
+    originals = (processing.render_photo, processing.extract_metadata)
+    processing.render_photo = timed("render_photo", processing.render_photo)
+    processing.extract_metadata = timed("extract_metadata", processing.extract_metadata)
+    rows = []
+    try:
+        for i, pid in enumerate(_enqueue_batch(stack, photo, runs + 1)):
+            spent.clear()
+            t = time.perf_counter()
+            processing.process_photo(pid, store=store, catalog=catalog, settings=services.settings)
+            total = (time.perf_counter() - t) * 1000
+            if i:
+                rows.append({**spent, "total": total, "other": total - sum(spent.values())})
+    finally:
+        processing.render_photo, processing.extract_metadata = originals
+    return {key: round(statistics.median(r[key] for r in rows), 1) for key in rows[0]}
+
+
+def _enqueue_batch(stack: Stack, photo: Path, count: int) -> list[str]:
+    """Store `count` originals and QUEUED items as the web does, without publishing yet."""
+    data = photo.read_bytes()
+    ids = []
+    for _ in range(count):
+        now = utc_now()
+        p = Photo(
+            photo_id=new_photo_id(),
+            filename="IMG.jpg",
+            content_type="image/jpeg",
+            size_bytes=len(data),
+            created_at=now,
+            queued_at=now,
+            format="JPEG",
+        )
+        stack.s3.put_object(Bucket=stack.settings.bucket, Key=original_key(p.photo_id), Body=data)
+        stack.catalog.add(photo=p)
+        ids.append(p.photo_id)
+    return ids
+
+
+def scaling(stack: Stack, photo: Path, count: int, concurrencies: tuple[int, ...] = (1, 2)) -> dict[str, Any]:
+    """Target 3: `count` jobs published at once; wall time until the last one is READY."""
+    publisher = JobPublisher(stack.settings)
+    result: dict[str, Any] = {"photos": count}
+    for concurrency in concurrencies:
+        stack.start_worker(concurrency=concurrency)
+        # Warm every pool process (imports, AWS connections) so both runs start equally warm.
+        warm = _enqueue_batch(stack, photo, 2 * concurrency)
+        for pid in warm:
+            publisher.process_photo(photo_id=pid)
+        stack.wait_all_ready(warm)
+        ids = _enqueue_batch(stack, photo, count)
+        t0 = time.time()
+        for pid in ids:
+            publisher.process_photo(photo_id=pid)
+        items = stack.wait_all_ready(ids, timeout=600)
+        elapsed = max(_epoch(i["finished_at"]) for i in items) - t0
+        result[f"concurrency_{concurrency}_s"] = round(elapsed, 2)
+    result["speedup"] = round(result["concurrency_1_s"] / result[f"concurrency_{concurrencies[-1]}_s"], 2)
+    return result
+
+
+def _status_kb(pid: int, field_name: str) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(field_name + ":"):
+            return int(line.split()[1])
+    return 0
+
+
+def streaming_uploads(stack: Stack, big: Path, warm: Path, clients: int) -> dict[str, Any]:
+    """Target 4: RSS of each gunicorn worker while `clients` upload `big` at once; multipart proof."""
+    stack.stop_worker()  # the jobs stay queued: only the web's memory is measured here
+    with ThreadPoolExecutor(clients) as pool:  # warm both processes' code paths and threads
+        list(pool.map(lambda _: stack.upload(warm), range(clients)))
+    workers = stack.web_workers()
+    for w in workers:
+        Path(f"/proc/{w.pid}/clear_refs").write_text("5")  # reset VmHWM (peak RSS) to now
+    before = {w.pid: w.memory_info().rss for w in workers}
+    peak = dict(before)
+    stop = threading.Event()
+
+    def sample() -> None:
+        while not stop.is_set():
+            for w in workers:
+                peak[w.pid] = max(peak[w.pid], w.memory_info().rss)
+            time.sleep(0.01)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    t0 = time.monotonic()
+    with ThreadPoolExecutor(clients) as pool:
+        bodies = list(pool.map(lambda i: stack.upload(big, f"big-{i}.jpg"), range(clients)))
+    elapsed = time.monotonic() - t0
+    stop.set()
+    sampler.join()
+    hwm = {w.pid: _status_kb(w.pid, "VmHWM") * 1024 for w in workers}
+    after = {w.pid: w.memory_info().rss for w in workers}
+    mb = 1024 * 1024
+    per_process = [
+        {
+            "pid": pid,
+            "before_mb": round(before[pid] / mb, 1),
+            "after_mb": round(after[pid] / mb, 1),
+            "peak_mb": round(max(peak[pid], hwm[pid]) / mb, 1),
+            "growth_mb": round((max(peak[pid], hwm[pid]) - before[pid]) / mb, 1),
+        }
+        for pid in before
+    ]
+    etags = [stack.s3.head_object(Bucket=stack.settings.bucket, Key=original_key(b["id"]))["ETag"] for b in bodies]
+    moto_log = (stack.root / "aws.log").read_text(errors="replace")
+    return {
+        "clients": clients,
+        "file_mb": round(big.stat().st_size / mb, 1),
+        "seconds": round(elapsed, 2),
+        "processes": per_process,
+        "max_growth_mb": max(p["growth_mb"] for p in per_process),
+        "multipart_etags": sum(1 for e in etags if "-" in e.strip('"')),
+        "etag_example": etags[0],
+        "create_multipart_in_moto_log": sum(
+            1 for line in moto_log.splitlines() if "POST" in line and "?uploads " in line
+        ),
+    }
+
+
+def main() -> None:
+    import argparse
+    import tempfile
+
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--photo", type=Path, required=True, help="the 12 MP camera JPEG")
+    parser.add_argument("--big", type=Path, required=True, help="a ~20 MB image")
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--photos", type=int, default=40)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--only", choices=["overhead", "scaling", "uploads"], action="append")
+    parser.add_argument("--web", help="serve this app spec instead of the product's (prototypes)")
+    parser.add_argument("--out", type=Path)
+    args = parser.parse_args()
+    only = set(args.only or ["overhead", "scaling", "uploads"])
+    results: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory(prefix="photoshare-bench-") as tmp:
+        with local_stack(Path(tmp), args.web) as stack:
+            if "overhead" in only:
+                results["overhead"] = queue_overhead(stack, args.photo, args.runs)
+                results["overhead"]["aws"] = aws_latency(stack, args.photo)
+                results["overhead"]["job_in_process"] = job_anatomy(stack, args.photo)
+            if "scaling" in only:
+                results["scaling"] = scaling(stack, args.photo, args.photos)
+            if "uploads" in only:
+                results["uploads"] = streaming_uploads(stack, args.big, args.photo, args.clients)
+    text = json.dumps(results, indent=1)
+    if args.out:
+        args.out.write_text(text)
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
