@@ -59,6 +59,10 @@ _WHITE = (255, 255, 255)
 # averaging is far cheaper than LANCZOS taps); measured >= 50 dB PSNR against a plain LANCZOS
 # resize, i.e. invisible, and ~30% faster for the small-from-large step.
 _REDUCING_GAP = 2.0
+# The first step from a full-size decode (PNG, WebP, GIF: no DCT scaling) reduces as far as it
+# goes: 4000x3000 -> 1280x960 resizes in 28 ms instead of 106 ms, 43 dB luma PSNR against a
+# plain LANCZOS resize (bench/, 12 MP PNG). JPEG, already DCT-scaled to under 2x, is unaffected.
+_FIRST_REDUCING_GAP = 1.0
 
 
 def render_photo(
@@ -132,7 +136,7 @@ def _render(data: bytes, specs: Sequence[ThumbnailSpec], max_pixels: int) -> Ren
         if not oriented:
             # Still in stored orientation: resize there, then transpose the small result.
             sw, sh = (th, tw) if swaps else (tw, th)
-            current = _resize(current, (sw, sh), box)
+            current = _resize(current, (sw, sh), box, reducing_gap=_FIRST_REDUCING_GAP)
             if transpose is not None:
                 current = current.transpose(transpose)
             current = _to_rgb(current)
@@ -199,11 +203,17 @@ def _resizable(img: Image.Image) -> Image.Image:
     return img.convert("RGB")  # CMYK, YCbCr, LAB, HSV...
 
 
-def _resize(img: Image.Image, size: tuple[int, int], box: tuple[float, float, float, float]) -> Image.Image:
+def _resize(
+    img: Image.Image,
+    size: tuple[int, int],
+    box: tuple[float, float, float, float],
+    *,
+    reducing_gap: float = _REDUCING_GAP,
+) -> Image.Image:
     """LANCZOS-resize the `box` region of img to size, skipping the work when it is a no-op."""
     if img.size == size and box == (0, 0, *img.size):
         return img
-    return img.resize(size, Image.Resampling.LANCZOS, box=box, reducing_gap=_REDUCING_GAP)
+    return img.resize(size, Image.Resampling.LANCZOS, box=box, reducing_gap=reducing_gap)
 
 
 def _to_rgb(img: Image.Image) -> Image.Image:
