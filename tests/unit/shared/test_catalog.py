@@ -89,3 +89,12 @@ def test_pages_are_newest_first_across_cursor(catalog):
             break
         cursor = page.next_cursor
     assert seen == ids[::-1]
+
+
+def test_neighbours_are_the_next_newer_and_older_photos(catalog):
+    oldest, middle, newest = (new_photo(catalog) for _ in range(3))
+    assert catalog.neighbours(photo=middle) == (catalog.get(photo_id=newest.photo_id), catalog.get(photo_id=oldest.photo_id))
+    newer, older = catalog.neighbours(photo=newest)
+    assert newer is None and older.photo_id == middle.photo_id
+    newer, older = catalog.neighbours(photo=oldest)
+    assert newer.photo_id == middle.photo_id and older is None

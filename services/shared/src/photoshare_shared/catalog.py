@@ -44,6 +44,15 @@ _NAMES = {
 _REQUEUE = "SET #status = :queued, #attention = :queued, queued_at = :now"
 
 
+def _gallery_key(photo: Photo) -> dict[str, str]:
+    """The photo's full key in the gallery index (a cursor, or a Query's exclusive start)."""
+    return {
+        schema.PARTITION_KEY: photo.photo_id,
+        schema.GALLERY_PARTITION: photo.gallery,
+        schema.GALLERY_SORT: photo.gallery_sort,
+    }
+
+
 class PhotoCatalog:
     """Photo items in one DynamoDB table (a boto3 Table resource)."""
 
@@ -81,15 +90,23 @@ class PhotoCatalog:
         photos = [Photo.from_item(item) for item in items[:limit]]
         next_cursor = None
         if len(items) > limit:
-            last = photos[-1]
-            next_cursor = encode_cursor(
-                {
-                    schema.PARTITION_KEY: last.photo_id,
-                    schema.GALLERY_PARTITION: last.gallery,
-                    schema.GALLERY_SORT: last.gallery_sort,
-                }
-            )
+            next_cursor = encode_cursor(_gallery_key(photos[-1]))
         return Page(photos=photos, next_cursor=next_cursor)
+
+    def neighbours(self, *, photo: Photo) -> tuple[Photo | None, Photo | None]:
+        """The photos just newer and just older than `photo` in its gallery (one Query each way)."""
+        start = _gallery_key(photo)
+        found: list[Photo | None] = []
+        for forward in (True, False):  # ascending = newer, descending = older
+            items = self._table.query(
+                IndexName=schema.GALLERY_INDEX,
+                KeyConditionExpression=Key(schema.GALLERY_PARTITION).eq(photo.gallery),
+                ScanIndexForward=forward,
+                ExclusiveStartKey=start,
+                Limit=1,
+            )["Items"]
+            found.append(Photo.from_item(items[0]) if items else None)
+        return found[0], found[1]
 
     def ping(self) -> None:
         """Raise unless the table answers."""

@@ -26,7 +26,14 @@ def gallery() -> str:
     except InvalidCursor as error:
         raise Refused(400, "That page link is not valid; start again from the first page.") from error
     photos = [photo_json(photo, services().store) for photo in page.photos]
-    return render_template("gallery.html", photos=photos, next_cursor=page.next_cursor, paged=bool(cursor))
+    return render_template(
+        "gallery.html",
+        photos=photos,
+        next_cursor=page.next_cursor,
+        paged=bool(cursor),
+        max_mb=services().settings.max_upload_mb,
+        accepted_names=ACCEPTED_NAMES,
+    )
 
 
 @bp.get("/upload")
@@ -56,8 +63,15 @@ def _upload_page(error: str | None = None) -> str:
 @bp.get("/photos/<photo_id>")
 def photo_page(photo_id: str) -> str:
     """Large preview, metadata, download and delete."""
-    photo = photo_json(operations.find_photo(photo_id), services().store)
-    return render_template("photo.html", photo=photo)
+    found = operations.find_photo(photo_id)
+    newer, older = services().catalog.neighbours(photo=found)
+    photo = photo_json(found, services().store)
+    return render_template(
+        "photo.html",
+        photo=photo,
+        newer_id=newer.photo_id if newer else None,
+        older_id=older.photo_id if older else None,
+    )
 
 
 @bp.get("/photos/<photo_id>/original")

@@ -1,4 +1,5 @@
 // Live job status: poll the API for photos still QUEUED or PROCESSING and update in place.
+// Also the small shared helpers of the other scripts (window.Photoshare).
 (function () {
   "use strict";
   var PENDING = { QUEUED: true, PROCESSING: true };
@@ -10,7 +11,7 @@
       .then(function (photo) {
         if (!photo) { return; }
         if (photo.status !== el.dataset.status) { show(el, photo); }
-        if (PENDING[photo.status]) { setTimeout(function () { refresh(el); }, INTERVAL_MS); }
+        if (PENDING[photo.status] && el.isConnected) { setTimeout(function () { refresh(el); }, INTERVAL_MS); }
       })
       .catch(function () { setTimeout(function () { refresh(el); }, INTERVAL_MS * 4); });
   }
@@ -19,23 +20,63 @@
     el.dataset.status = photo.status;
     if (el.tagName === "ARTICLE" && !PENDING[photo.status]) { window.location.reload(); return; }
     var badge = el.querySelector(".badge");
-    badge.textContent = photo.status;
-    badge.className = "badge status-" + photo.status.toLowerCase();
-    badge.title = photo.error || "";
-    var placeholder = el.querySelector(".placeholder");
-    if (photo.thumbnails && placeholder) {
-      var img = document.createElement("img");
-      img.src = photo.thumbnails.small.url;
-      img.alt = photo.filename;
-      img.width = photo.thumbnails.small.width;
-      img.height = photo.thumbnails.small.height;
-      placeholder.replaceWith(img);
+    if (badge) {
+      badge.textContent = photo.status;
+      badge.className = "badge status-" + photo.status.toLowerCase();
+      badge.title = photo.error || "";
     }
+    var placeholder = el.querySelector(".placeholder");
+    if (photo.thumbnails && placeholder) { placeholder.replaceWith(thumbnail(photo)); }
+    el.dispatchEvent(new CustomEvent("photoshare:status", { bubbles: true, detail: photo }));
   }
 
+  function watch(el) {
+    if (PENDING[el.dataset.status]) { setTimeout(function () { refresh(el); }, INTERVAL_MS); }
+  }
+
+  function thumbnail(photo) {
+    var img = document.createElement("img");
+    img.src = photo.thumbnails.small.url;
+    img.alt = photo.filename;
+    img.width = photo.thumbnails.small.width;
+    img.height = photo.thumbnails.small.height;
+    return img;
+  }
+
+  // A gallery tile, built with the DOM (never HTML strings: file names are untrusted text).
+  function tile(photo) {
+    var li = document.createElement("li");
+    li.className = "tile";
+    li.dataset.photoId = photo.id;
+    li.dataset.status = photo.status;
+    var a = document.createElement("a");
+    a.href = "/photos/" + encodeURIComponent(photo.id);
+    if (photo.thumbnails) {
+      var img = thumbnail(photo);
+      img.loading = "lazy";
+      a.appendChild(img);
+    } else {
+      var ph = document.createElement("span");
+      ph.className = "placeholder";
+      ph.setAttribute("aria-hidden", "true");
+      a.appendChild(ph);
+    }
+    var caption = document.createElement("span");
+    caption.className = "caption";
+    caption.textContent = photo.filename;
+    a.appendChild(caption);
+    li.appendChild(a);
+    var badge = document.createElement("span");
+    badge.className = "badge status-" + photo.status.toLowerCase();
+    badge.title = photo.error || "";
+    badge.textContent = photo.status;
+    li.appendChild(badge);
+    return li;
+  }
+
+  window.Photoshare = { watch: watch, tile: tile, PENDING: PENDING };
+
   document.addEventListener("DOMContentLoaded", function () {
-    document.querySelectorAll("[data-photo-id]").forEach(function (el) {
-      if (PENDING[el.dataset.status]) { setTimeout(function () { refresh(el); }, INTERVAL_MS); }
-    });
+    document.querySelectorAll("[data-photo-id]").forEach(watch);
   });
 })();

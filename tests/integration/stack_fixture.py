@@ -1,4 +1,7 @@
-"""The real stack for integration tests: moto server, redis-server, a Celery worker and gunicorn."""
+"""The real stack for integration and browser tests: moto server, redis-server, a Celery worker and gunicorn.
+
+Loaded as a pytest plugin by tests/conftest.py, so one session stack serves every tier that needs it.
+"""
 
 import subprocess
 import time

@@ -1,0 +1,3 @@
+"""Fixtures shared by the test tiers: the real local stack (integration and browser tests)."""
+
+pytest_plugins = ["stack_fixture"]

@@ -1,0 +1,274 @@
+"""The web UI in a real browser (headless Chromium via Playwright) against the real stack.
+
+Upload through the file picker and by drag and drop, watch the tiles turn READY, see a refused
+file's reason inline, read a photo's metadata, step through photos with the keyboard, delete one.
+Screenshots go to test-artifacts/ (browser-*.png).
+"""
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+from PIL import Image, ImageDraw
+from PIL.ExifTags import GPS, IFD
+from PIL.ExifTags import Base as B
+from PIL.TiffImagePlugin import IFDRational
+from playwright import sync_api
+
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+
+
+def jpeg(hue: int, *, model: str) -> bytes:
+    """A 1200x900 JPEG with a camera's EXIF: 1/250 s, f/5.6, 35 mm, ISO 200, a GPS fix (Paris)."""
+    image = Image.new("HSV", (1200, 900))
+    draw = ImageDraw.Draw(image)
+    for y in range(0, 900, 6):
+        draw.rectangle([0, y, 1200, y + 6], fill=((hue + y // 30) % 256, 150 + y // 12, 250 - y // 8))
+    draw.ellipse([750, 120, 1000, 370], fill=((hue + 40) % 256, 90, 255))
+    image = image.convert("RGB")
+    exif = Image.Exif()
+    exif[B.Make] = "Nikon"
+    exif[B.Model] = model
+    exif[IFD.Exif] = {
+        B.LensModel: "NIKKOR Z 35mm f/1.8 S",
+        B.DateTimeOriginal: "2024:06:15 14:30:05",
+        B.ExposureTime: IFDRational(1, 250),
+        B.FNumber: IFDRational(56, 10),
+        B.ISOSpeedRatings: 200,
+        B.FocalLength: IFDRational(35, 1),
+    }
+    exif[IFD.GPSInfo] = {
+        GPS.GPSLatitudeRef: "N",
+        GPS.GPSLatitude: (IFDRational(48, 1), IFDRational(51, 1), IFDRational(2442, 100)),
+        GPS.GPSLongitudeRef: "E",
+        GPS.GPSLongitude: (IFDRational(2, 1), IFDRational(21, 1), IFDRational(1566, 100)),
+    }
+    out = BytesIO()
+    image.save(out, "JPEG", quality=88, exif=exif)
+    return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    executable = os.environ.get("PHOTOSHARE_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    if not executable:
+        pytest.fail("no Chromium found: install Debian's chromium package (.ci/run does) or set PHOTOSHARE_CHROMIUM")
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=False)
+    context.set_default_timeout(20_000)
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda error: problems.append(f"uncaught: {error}"))
+    page.on("response", lambda r: problems.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    page.problems = problems  # type: ignore[attr-defined]
+    yield page
+    context.close()
+
+
+def tile_ids(page: Any) -> list[str]:
+    return page.locator(".grid .tile").evaluate_all("tiles => tiles.map(t => t.dataset.photoId)")
+
+
+def test_upload_browse_step_through_and_delete(stack: Any, page: Any) -> None:
+    expect = sync_api.expect
+    ARTIFACTS.mkdir(exist_ok=True)
+    run = uuid.uuid4().hex[:6]
+    names = [f"{word}-{run}.jpg" for word in ("dawn", "noon", "dusk", "dropped")]
+
+    page.goto(stack.url("/"))
+    if page.locator(".grid .tile").count() == 0:
+        expect(page.locator("[data-empty]")).to_contain_text("No photos yet")
+        page.screenshot(path=str(ARTIFACTS / "browser-empty.png"))
+
+    # Three files through the picker (one change event), one dropped on the page.
+    picked = [
+        {"name": name, "mimeType": "image/jpeg", "buffer": jpeg(hue, model="Z 6")}
+        for name, hue in zip(names[:3], (10, 90, 170))
+    ]
+    page.set_input_files("#file", picked)
+    dropped = jpeg(220, model="Z 6")
+    data_transfer = page.evaluate_handle(
+        """([name, bytes]) => {
+            const dt = new DataTransfer();
+            dt.items.add(new File([new Uint8Array(bytes)], name, { type: "image/jpeg" }));
+            return dt;
+        }""",
+        [names[3], list(dropped)],
+    )
+    for event in ("dragenter", "dragover", "drop"):
+        page.dispatch_event("[data-grid]", event, {"dataTransfer": data_transfer})
+
+    rows = page.locator(".uploads .upload")
+    expect(rows).to_have_count(4)
+    for name in names:
+        tile = page.locator(".grid .tile", has=page.locator(".caption", has_text=name))
+        expect(tile).to_have_attribute("data-status", "READY", timeout=30_000)
+        expect(tile.locator(".badge")).to_have_text("READY")
+        expect(tile.locator("img")).to_have_attribute("alt", name)
+    # Every thumbnail really loaded (presigned S3 URL allowed by the CSP's img-src).
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.grid img')].every(img => img.complete && img.naturalWidth > 0)"
+    )
+    expect(page.locator(".uploads .upload .badge.status-ready")).to_have_count(4, timeout=10_000)
+
+    # A file that is no photo: the server's reason inline, the other rows untouched.
+    text_file = b"just some notes, not a photo\n"
+    reason = requests.post(stack.url("/api/photos"), files={"file": ("notes.txt", text_file)}, timeout=10).json()["error"]
+    page.set_input_files("#file", {"name": f"notes-{run}.txt", "mimeType": "text/plain", "buffer": text_file})
+    refused = page.locator('.uploads .upload[data-state="error"]', has_text=f"notes-{run}.txt")
+    expect(refused.locator(".upload-state")).to_have_text(reason)
+    expect(refused.locator(".upload-state")).to_have_attribute("role", "alert")
+    expect(page.locator(".uploads .upload .badge.status-ready")).to_have_count(4)
+    page.screenshot(path=str(ARTIFACTS / "browser-gallery.png"), full_page=True)
+
+    # The server's order (newest first) after a reload; open the middle one of ours.
+    page.reload()
+    ours = [photo_id for photo_id in tile_ids(page) if photo_id in set(
+        page.locator(".grid .tile", has=page.locator(".caption", has_text=run)).evaluate_all(
+            "tiles => tiles.map(t => t.dataset.photoId)"))]
+    assert len(ours) == 4, ours
+    newer, middle, older = ours[0], ours[1], ours[2]
+    page.locator(f'.grid .tile[data-photo-id="{middle}"] a').click()
+    expect(page).to_have_url(stack.url(f"/photos/{middle}"))
+    expect(page.locator(".preview")).to_be_visible()
+    page.wait_for_function("() => document.querySelector('.preview').naturalWidth > 0")
+    details = page.locator("table.meta")
+    expect(details.locator("tr", has_text="Camera")).to_contain_text("Nikon Z 6")
+    expect(details.locator("tr", has_text="Lens")).to_contain_text("NIKKOR Z 35mm f/1.8 S")
+    expect(details.locator("tr", has_text="Exposure")).to_contain_text("1/250 s")
+    expect(details.locator("tr", has_text="Aperture")).to_contain_text("f/5.6")
+    expect(details.locator("tr", has_text="Focal length")).to_contain_text("35 mm")
+    expect(details.locator("tr", has_text="Taken")).to_contain_text("2024-06-15 14:30:05")
+    map_link = details.locator("a.map-link")
+    expect(map_link).to_have_attribute("href", "https://www.openstreetmap.org/?mlat=48.85678&mlon=2.35435#map=15/48.85678/2.35435")
+    expect(page.get_by_role("link", name="Download original")).to_have_attribute("href", stack.url(f"/photos/{middle}/original"))
+    page.screenshot(path=str(ARTIFACTS / "browser-photo.png"), full_page=True)
+
+    # ← newer, → older, with the keyboard.
+    for key, photo_id in (("ArrowRight", older), ("ArrowLeft", middle), ("ArrowLeft", newer)):
+        page.keyboard.press(key)
+        expect(page).to_have_url(stack.url(f"/photos/{photo_id}"))
+        page.wait_for_load_state("load")  # photo.js listens from here on
+    page.get_by_role("link", name="Older").click()
+    expect(page).to_have_url(stack.url(f"/photos/{middle}"))
+
+    # Delete, confirmed in the dialog (Cancel first: nothing happens).
+    page.get_by_role("link", name="Delete…").click()
+    dialog = page.locator("dialog#delete-dialog")
+    expect(dialog).to_be_visible()
+    dialog.get_by_role("button", name="Cancel").click()
+    expect(dialog).to_be_hidden()
+    expect(page).to_have_url(stack.url(f"/photos/{middle}"))
+    page.get_by_role("link", name="Delete…").click()
+    page.screenshot(path=str(ARTIFACTS / "browser-delete-dialog.png"))
+    dialog.get_by_role("button", name="Delete", exact=True).click()
+    expect(page).to_have_url(stack.url("/"))
+    expect(page.locator(".notice")).to_contain_text("Deleted")
+    expect(page.locator(f'.grid .tile[data-photo-id="{middle}"]')).to_have_count(0)
+    expect(page.locator(f'.grid .tile[data-photo-id="{newer}"]')).to_have_count(1)
+    assert requests.get(stack.url(f"/api/photos/{middle}"), timeout=10).status_code == 404
+
+    # A phone-sized screen: two columns, nothing wider than the viewport.
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=str(ARTIFACTS / "browser-gallery-phone.png"))
+    page.goto(stack.url(f"/photos/{newer}"))
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=str(ARTIFACTS / "browser-photo-phone.png"), full_page=True)
+
+    # The text upload above is the only request the browser saw refused; no script error, no CSP report.
+    assert [p for p in page.problems if "415" not in p] == [], page.problems
+
+
+def test_uploads_run_three_at_a_time_and_can_be_cancelled(stack: Any, page: Any) -> None:
+    expect = sync_api.expect
+    held: list[Any] = []
+    page.route("**/api/photos", lambda route: held.append(route))  # never answered: uploads stay in flight
+    page.goto(stack.url("/"))
+    files = [{"name": f"held-{n}.jpg", "mimeType": "image/jpeg", "buffer": b"\xff\xd8\xff" + bytes(2000)} for n in range(4)]
+    page.set_input_files("#file", files)
+    rows = page.locator(".uploads .upload")
+    expect(rows).to_have_count(4)
+    expect(page.locator('.uploads .upload[data-state="sending"]')).to_have_count(3)
+    waiting = page.locator('.uploads .upload[data-state="waiting"]')
+    expect(waiting).to_have_count(1)
+    expect(waiting.locator(".upload-state")).to_have_text("Waiting…")
+
+    first = page.locator(".uploads .upload", has_text="held-0.jpg")
+    first.get_by_role("button", name="Cancel upload of held-0.jpg").click()
+    expect(first).to_have_attribute("data-state", "cancelled")
+    expect(first.locator(".upload-state")).to_have_text("Cancelled")
+    # The freed slot goes to the file that was waiting.
+    expect(page.locator('.uploads .upload[data-state="sending"]')).to_have_count(3)
+    for row in rows.all():
+        if row.get_attribute("data-state") == "sending":
+            row.get_by_role("button").click()
+    expect(page.locator('.uploads .upload[data-state="cancelled"]')).to_have_count(4)
+    assert page.locator(".grid .tile", has=page.locator(".caption", has_text="held-")).count() == 0
+
+
+def test_the_upload_form_works_without_javascript(stack: Any, browser: Any) -> None:
+    expect = sync_api.expect
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(stack.url("/"))
+        name = f"nojs-{uuid.uuid4().hex[:6]}.jpg"
+        page.set_input_files("#file", {"name": name, "mimeType": "image/jpeg", "buffer": jpeg(30, model="Z 5")})
+        page.get_by_role("button", name="Upload").click()
+        expect(page.locator("h1")).to_have_text(name)
+        expect(page.locator(".notice")).to_contain_text("Uploaded")
+        photo_id = page.url.rsplit("/", 1)[1]
+        assert stack.wait_for_status(photo_id, {"READY"})["exif"]["model"] == "Z 5"
+        # Delete falls back to the confirmation page.
+        page.get_by_role("link", name="Delete…").click()
+        expect(page.locator("h1")).to_have_text(f"Delete “{name}”?")
+        page.get_by_role("button", name="Delete").click()
+        expect(page.locator(".notice")).to_contain_text("Deleted")
+    finally:
+        context.close()
+
+
+def test_load_more_appends_the_next_page_in_place(stack: Any, page: Any) -> None:
+    expect = sync_api.expect
+    small = jpeg(120, model="Z fc")
+    for n in range(25):  # more than one page (24)
+        response = requests.post(stack.url("/api/photos"), files={"file": (f"more-{n:02d}.jpg", small)}, timeout=10)
+        assert response.status_code == 202, response.text
+    everything = requests.get(stack.url("/api/photos?limit=100"), timeout=10).json()["items"]
+    page.goto(stack.url("/"))
+    expect(page.locator(".grid .tile")).to_have_count(24)
+    more = page.get_by_role("link", name="Load more")
+    more.click()
+    expected = [photo["id"] for photo in everything[: min(48, len(everything))]]
+    expect(page.locator(".grid .tile")).to_have_count(len(expected))
+    assert tile_ids(page) == expected
+    assert page.url == stack.url("/")  # no navigation
+    if len(everything) <= 48:
+        expect(more).to_have_count(0)
+    assert page.problems == [], page.problems
