@@ -151,6 +151,14 @@ def test_upload_browse_step_through_and_delete(stack: Any, page: Any) -> None:
         page.locator(".grid .tile", has=page.locator(".caption", has_text=run)).evaluate_all(
             "tiles => tiles.map(t => t.dataset.photoId)"))]
     assert len(ours) == 4, ours
+    # Behind each thumbnail, until it loads: the photo's average colour, computed by the worker.
+    for photo_id in ours:
+        colour = requests.get(stack.url(f"/api/photos/{photo_id}"), timeout=10).json()["average_color"]
+        red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+        shown = page.locator(f'.grid .tile[data-photo-id="{photo_id}"] img').evaluate(
+            "img => getComputedStyle(img).backgroundColor"
+        )
+        assert shown == f"rgb({red}, {green}, {blue})", (colour, shown)
     newer, middle, older = ours[0], ours[1], ours[2]
     page.locator(f'.grid .tile[data-photo-id="{middle}"] a').click()
     expect(page).to_have_url(stack.url(f"/photos/{middle}"))

@@ -167,12 +167,13 @@ def test_ready_photo_json_has_thumbnails_exif_and_download_url(client, catalog, 
             height=640,
             format="JPEG",
             sha256="ab" * 32,
+            average_color="#7a8b9c",
             exif={"make": "Canon", "iso": 200, "exposure_time": __import__("decimal").Decimal("0.004")},
             thumbnails={"small": Thumbnail(key=f"thumbnails/{photo_id}/small.webp", width=192, height=256, content_type="image/webp")},
         ),
     )
     body = client.get(f"/api/photos/{photo_id}").get_json()
-    assert body["status"] == "READY"
+    assert body["status"] == "READY" and body["average_color"] == "#7a8b9c"
     assert (body["width"], body["height"]) == (480, 640)
     assert body["exif"] == {"make": "Canon", "iso": 200, "exposure_time": 0.004}
     small = body["thumbnails"]["small"]

@@ -422,3 +422,14 @@ def test_large_derivative_matches_a_full_quality_reference(big_photo: Image.Imag
     # shortcuts may add only a little on top (a nearest-neighbour downscale costs ~2 dB here).
     encoder_only = Image.open(BytesIO(encode(reference, quality=LARGE.quality, subsampling="4:2:0")))
     assert quality >= psnr(encoder_only, reference) - 0.5
+
+
+def test_the_average_colour_is_that_of_the_picture():
+    from io import BytesIO as _BytesIO
+
+    out = _BytesIO()
+    Image.new("RGB", (400, 300), (200, 40, 10)).save(out, "PNG")
+    colour = render_photo(out.getvalue()).average_color
+    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    assert colour.startswith("#") and len(colour) == 7
+    assert abs(red - 200) <= 3 and abs(green - 40) <= 3 and abs(blue - 10) <= 3

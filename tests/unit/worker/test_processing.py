@@ -1,5 +1,7 @@
 """The process-photo function end to end against moto: READY, FAILED, idempotent, delete-safe."""
 
+import re
+
 from io import BytesIO
 
 import pytest
@@ -38,6 +40,7 @@ def test_a_camera_photo_becomes_ready_with_upright_thumbnails_and_exif(store, ca
     assert photo.exif["make"] == "Canon" and photo.exif["model"] == "Canon EOS R6"
     assert photo.exif["gps"]["lat"] > 48 and photo.exif["gps"]["lon"] > 2
     assert len(photo.sha256) == 64
+    assert re.fullmatch(r"#[0-9a-f]{6}", photo.average_color)
     for name, longest in (("small", 256), ("large", 1280)):
         thumb = photo.thumbnails[name]
         body = store._client.get_object(Bucket=settings.bucket, Key=thumb.key)["Body"].read()

@@ -31,6 +31,7 @@ class ProcessingResult:
     sha256: str
     exif: dict[str, Any]
     thumbnails: dict[str, Thumbnail]
+    average_color: str | None = None
 
 
 # Placeholders for attribute names that are DynamoDB reserved words (or our key names).
@@ -159,7 +160,8 @@ class PhotoCatalog:
             self._update(
                 photo_id,
                 "SET #status = :ready, finished_at = :now, width = :width, height = :height, "
-                "#format = :format, sha256 = :sha256, exif = :exif, thumbnails = :thumbnails "
+                "#format = :format, sha256 = :sha256, exif = :exif, thumbnails = :thumbnails, "
+                "average_color = :average_color "
                 "REMOVE #attention, #error",
                 None,
                 {
@@ -170,6 +172,7 @@ class PhotoCatalog:
                     ":sha256": result.sha256,
                     ":exif": result.exif,
                     ":thumbnails": {name: vars(t) for name, t in result.thumbnails.items()},
+                    ":average_color": result.average_color,
                 },
             )
             is not None

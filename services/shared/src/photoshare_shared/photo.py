@@ -52,6 +52,7 @@ class Photo:
     height: int | None = None
     format: str | None = None
     sha256: str | None = None
+    average_color: str | None = None
     exif: dict[str, Any] = field(default_factory=dict)
     thumbnails: dict[str, Thumbnail] = field(default_factory=dict)
 
@@ -80,6 +81,7 @@ class Photo:
             "height": self.height,
             "format": self.format,
             "sha256": self.sha256,
+            "average_color": self.average_color,
             "exif": self.exif or None,
             "thumbnails": {name: vars(t) for name, t in self.thumbnails.items()} or None,
         }
@@ -111,6 +113,7 @@ class Photo:
             height=optional_int("height"),
             format=item.get("format"),
             sha256=item.get("sha256"),
+            average_color=item.get("average_color"),
             exif=dict(item.get("exif", {})),
             thumbnails={
                 name: Thumbnail(

@@ -30,6 +30,7 @@ def photo_json(photo: Photo, store: PhotoStore) -> dict[str, Any]:
         "height": photo.height if photo.status is Status.READY else None,
         "format": photo.format,
         "sha256": photo.sha256,
+        "average_color": photo.average_color,
         "exif": plain_numbers(photo.exif),
         "thumbnails": thumbnails,
         # Through the web, not S3: only there can the download carry nosniff (a polyglot

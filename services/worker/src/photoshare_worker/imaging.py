@@ -41,6 +41,7 @@ class RenderedPhoto:
     format: str  # Pillow format name, e.g. "JPEG"
     exif: Image.Exif  # the original's EXIF (may be empty), for metadata extraction
     derivatives: tuple[Derivative, ...]
+    average_color: str  # "#rrggbb", shown behind a tile until its thumbnail loads
 
 
 # Same mapping as ImageOps.exif_transpose; orientations 5-8 swap width and height.
@@ -146,12 +147,19 @@ def _render(data: bytes, specs: Sequence[ThumbnailSpec], max_pixels: int) -> Ren
         derivatives[id(spec)] = Derivative(spec, _encode(current, spec, icc), tw, th)
 
     return RenderedPhoto(
+        average_color=_average_color(_to_rgb(current)),
         width=shown_w,
         height=shown_h,
         format=fmt,
         exif=exif,
         derivatives=tuple(derivatives[id(s)] for s in specs),
     )
+
+
+def _average_color(img: Image.Image) -> str:
+    """The mean colour of an RGB image (of the smallest derivative: cheap) as "#rrggbb"."""
+    red, green, blue = img.resize((1, 1), Image.Resampling.BOX).getpixel((0, 0))
+    return f"#{red:02x}{green:02x}{blue:02x}"
 
 
 def _megapixels(pixels: int) -> str:

@@ -67,6 +67,7 @@ def process_photo(photo_id: str, *, store: PhotoStore, catalog: PhotoCatalog, se
         sha256=hashlib.sha256(data).hexdigest(),
         exif=extract_metadata(rendered.exif),
         thumbnails=thumbnails,
+        average_color=rendered.average_color,
     )
     if not catalog.mark_ready(photo_id=photo_id, result=result):
         # Deleted while we worked: remove what we wrote so nothing is left behind.

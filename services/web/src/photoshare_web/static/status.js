@@ -34,8 +34,14 @@
     if (PENDING[el.dataset.status]) { setTimeout(function () { refresh(el); }, INTERVAL_MS); }
   }
 
+  // The worker's average colour of the photo, behind the thumbnail until it has loaded.
+  function paint(el, color) {
+    if (el && /^#[0-9a-f]{6}$/.test(color || "")) { el.style.backgroundColor = color; }
+  }
+
   function thumbnail(photo) {
     var img = document.createElement("img");
+    paint(img, photo.average_color);
     img.src = photo.thumbnails.small.url;
     img.alt = photo.filename;
     img.width = photo.thumbnails.small.width;
@@ -77,6 +83,9 @@
   window.Photoshare = { watch: watch, tile: tile, PENDING: PENDING };
 
   document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll(".tile[data-color]").forEach(function (li) {
+      paint(li.querySelector("img, .placeholder"), li.dataset.color);
+    });
     document.querySelectorAll("[data-photo-id]").forEach(watch);
   });
 })();
