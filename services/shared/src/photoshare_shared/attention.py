@@ -6,7 +6,7 @@ from typing import Any
 from boto3.dynamodb.conditions import Attr, Key
 
 from photoshare_shared import schema
-from photoshare_shared.photo import Photo, Status
+from photoshare_shared.photo import WAITING_SINCE, Photo, Status
 
 # Statuses that carry the attention key; READY items leave the index.
 ATTENTION_STATUSES = (Status.QUEUED, Status.PROCESSING, Status.FAILED)
@@ -37,7 +37,7 @@ class AttentionIndex:
 
     def waiting_since_before(self, *, status: Status, cutoff: str, limit: int) -> list[Photo]:
         """Photos QUEUED (by queued_at) or PROCESSING (by started_at) since before `cutoff`."""
-        since = "queued_at" if status is Status.QUEUED else "started_at"
+        since = WAITING_SINCE[status]
         found: list[Photo] = []
         # created_at <= queued_at/started_at, so the sort key bounds the search too.
         pages = self._pages(

@@ -8,7 +8,7 @@ from botocore.exceptions import ClientError
 
 from photoshare_shared import schema
 from photoshare_shared.cursor import InvalidCursor, decode_cursor, encode_cursor
-from photoshare_shared.photo import Photo, Status, Thumbnail, utc_now
+from photoshare_shared.photo import WAITING_SINCE, Photo, Status, Thumbnail, utc_now
 
 _CURSOR_FIELDS = frozenset({schema.PARTITION_KEY, schema.GALLERY_PARTITION, schema.GALLERY_SORT})
 
@@ -143,15 +143,14 @@ class PhotoCatalog:
             {":queued": Status.QUEUED.value, ":expected": Status.FAILED.value, ":zero": 0},
         )
 
-    def requeue_stuck(self, *, photo_id: str, expected: Status, since: str | None) -> Photo | None:
+    def requeue_stuck(self, *, photo: Photo) -> Photo | None:
         """Mark a stuck photo QUEUED again, unless it moved on since it was seen (then None)."""
         # The same run we judged stuck, not a newer one that started meanwhile.
-        since_field = "queued_at" if expected is Status.QUEUED else "started_at"
         return self._update(
-            photo_id,
+            photo.photo_id,
             f"{_REQUEUE} REMOVE #error, finished_at",
-            f"#status = :expected AND {since_field} = :since",
-            {":queued": Status.QUEUED.value, ":expected": expected.value, ":since": since},
+            f"#status = :expected AND {WAITING_SINCE[photo.status]} = :since",
+            {":queued": Status.QUEUED.value, ":expected": photo.status.value, ":since": photo.waiting_since},
         )
 
     def mark_ready(self, *, photo_id: str, result: ProcessingResult) -> bool:

@@ -17,9 +17,18 @@ class Status(StrEnum):
     FAILED = "FAILED"
 
 
+def iso_utc(moment: datetime) -> str:
+    """A time as the ISO 8601 UTC string stored in items (sorts as text)."""
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
 def utc_now() -> str:
-    """Current time as the ISO 8601 UTC string stored in items (sorts as text)."""
-    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    """The current time as stored in items."""
+    return iso_utc(datetime.now(UTC))
+
+
+# The time a photo in a waiting state has waited since: what the recovery sweep judges.
+WAITING_SINCE = {Status.QUEUED: "queued_at", Status.PROCESSING: "started_at"}
 
 
 @dataclass(frozen=True)
@@ -55,6 +64,12 @@ class Photo:
     average_color: str | None = None
     exif: dict[str, Any] = field(default_factory=dict)
     thumbnails: dict[str, Thumbnail] = field(default_factory=dict)
+
+    @property
+    def waiting_since(self) -> str | None:
+        """When this QUEUED or PROCESSING photo entered its state (None in other states)."""
+        field_name = WAITING_SINCE.get(self.status)
+        return getattr(self, field_name) if field_name else None
 
     @property
     def gallery_sort(self) -> str:

@@ -20,6 +20,14 @@ class Refused(Exception):
         self.message = message
 
 
+STORAGE_DOWN = "Photo storage is unavailable right now; please try again shortly."
+
+
+def too_large_message(settings: Settings) -> str:
+    """What a person is told when a file is over the upload limit."""
+    return f"The file is larger than the {settings.max_upload_mb} MB limit."
+
+
 def wants_json() -> bool:
     """True for API and health requests, whose callers are programs."""
     return request.path.startswith(("/api/", "/healthz", "/readyz"))
@@ -41,7 +49,7 @@ def register(app: Flask, settings: Settings) -> None:
 
     @app.errorhandler(RequestEntityTooLarge)
     def _too_large(_: RequestEntityTooLarge) -> tuple[Response | str, int]:
-        return respond(413, f"The file is larger than the {settings.max_upload_mb} MB limit.")
+        return respond(413, too_large_message(settings))
 
     @app.errorhandler(TooManyRequests)
     def _too_many(error: TooManyRequests) -> tuple[Response | str, int]:
@@ -55,7 +63,7 @@ def register(app: Flask, settings: Settings) -> None:
     @app.errorhandler(ClientError)
     def _storage_down(error: Exception) -> tuple[Response | str, int]:
         log.exception("AWS call failed: %s", error)
-        return respond(503, "Photo storage is unavailable right now; please try again shortly.")
+        return respond(503, STORAGE_DOWN)
 
     @app.errorhandler(InternalServerError)
     def _bug(error: InternalServerError) -> tuple[Response | str, int]:

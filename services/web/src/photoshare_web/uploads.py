@@ -11,7 +11,7 @@ from werkzeug.datastructures import FileStorage
 from photoshare_shared.keys import new_photo_id
 from photoshare_shared.photo import Photo, utc_now
 from photoshare_shared.services import Services
-from photoshare_web.errors import Refused
+from photoshare_web.errors import STORAGE_DOWN, Refused, too_large_message
 from photoshare_web.sniff import NotAcceptedImage, inspect_image
 
 log = logging.getLogger(__name__)
@@ -25,11 +25,10 @@ def accept_upload(upload: FileStorage | None, *, services: Services) -> Photo:
         raise Refused(400, "No file was sent: attach the photo as the form field 'file'.")
     stream = upload.stream
     size = stream.seek(0, os.SEEK_END)
-    limit_mb = services.settings.max_upload_mb
     if size == 0:
         raise Refused(400, "The file is empty.")
     if size > services.settings.max_upload_bytes:
-        raise Refused(413, f"The file is larger than the {limit_mb} MB limit.")
+        raise Refused(413, too_large_message(services.settings))
     try:
         kind = inspect_image(stream, max_pixels=services.settings.max_image_pixels)
     except NotAcceptedImage as reason:
@@ -51,7 +50,7 @@ def accept_upload(upload: FileStorage | None, *, services: Services) -> Photo:
     except (BotoCoreError, ClientError) as error:
         log.exception("upload %s: storage failed", photo.photo_id)
         _forget(photo.photo_id, services)
-        raise Refused(503, "Photo storage is unavailable right now; please try again shortly.") from error
+        raise Refused(503, STORAGE_DOWN) from error
     try:
         services.publisher.process_photo(photo_id=photo.photo_id)
     except (OperationalError, OSError) as error:

@@ -37,7 +37,7 @@ def process_photo(photo_id: str, *, store: PhotoStore, catalog: PhotoCatalog, se
         _remove_leftovers_if_deleted(photo_id, store=store, catalog=catalog)
         return Outcome.SKIPPED
     if photo.attempts > settings.max_attempts:
-        return fail(photo_id, f"gave up after {settings.max_attempts} attempts", store=store, catalog=catalog)
+        return fail(photo_id, gave_up_reason(settings), store=store, catalog=catalog)
 
     try:
         data = store.read_original(photo_id=photo_id)
@@ -74,6 +74,11 @@ def process_photo(photo_id: str, *, store: PhotoStore, catalog: PhotoCatalog, se
         store.delete_thumbnails(photo_id=photo_id)
         return Outcome.DELETED_MEANWHILE
     return Outcome.READY
+
+
+def gave_up_reason(settings: Settings) -> str:
+    """Why a photo that used up its attempts is FAILED."""
+    return f"gave up after {settings.max_attempts} attempts"
 
 
 def fail(photo_id: str, reason: str, *, store: PhotoStore, catalog: PhotoCatalog) -> Outcome:

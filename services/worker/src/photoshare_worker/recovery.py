@@ -7,8 +7,9 @@ from datetime import UTC, datetime, timedelta
 from photoshare_shared.attention import AttentionIndex
 from photoshare_shared.catalog import PhotoCatalog
 from photoshare_shared.jobs import JobPublisher
-from photoshare_shared.photo import Status
+from photoshare_shared.photo import Status, iso_utc
 from photoshare_shared.settings import Settings
+from photoshare_worker.processing import gave_up_reason
 
 log = logging.getLogger(__name__)
 
@@ -33,20 +34,15 @@ def sweep_stuck(
     now: datetime | None = None,
 ) -> SweepReport:
     """Enqueue again every photo waiting past `stuck_after_s`; fail those out of attempts."""
-    now = now or datetime.now(UTC)
-    cutoff = (now - timedelta(seconds=settings.stuck_after_s)).isoformat(timespec="milliseconds")
-    cutoff = cutoff.replace("+00:00", "Z")
+    cutoff = iso_utc((now or datetime.now(UTC)) - timedelta(seconds=settings.stuck_after_s))
     requeued = gave_up = 0
     for status in (Status.QUEUED, Status.PROCESSING):
         for photo in attention.waiting_since_before(status=status, cutoff=cutoff, limit=_BATCH):
             if photo.attempts >= settings.max_attempts:
-                if catalog.mark_failed(
-                    photo_id=photo.photo_id, error=f"gave up after {settings.max_attempts} attempts"
-                ):
+                if catalog.mark_failed(photo_id=photo.photo_id, error=gave_up_reason(settings)):
                     gave_up += 1
                 continue
-            since = photo.queued_at if status is Status.QUEUED else photo.started_at
-            if catalog.requeue_stuck(photo_id=photo.photo_id, expected=status, since=since):
+            if catalog.requeue_stuck(photo=photo):
                 publisher.process_photo(photo_id=photo.photo_id)
                 requeued += 1
     if requeued or gave_up:
