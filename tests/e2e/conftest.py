@@ -13,6 +13,11 @@ from typing import Any
 
 import pytest
 import requests
+from testaccounts import api_session, create_account
+
+from photoshare_shared.aws import make_client
+from photoshare_shared.settings import Settings
+from photoshare_shared.userpool import find_user_pool
 
 ROOT = Path(__file__).parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -61,7 +66,9 @@ class ComposeStack:
     env: dict[str, str]
     env_file: Path
     web_url: str
+    aws_url: str
     timings: dict[str, float] = field(default_factory=dict)
+    api: requests.Session = field(default_factory=requests.Session)  # signed in once the stack is up
 
     def compose(self, *args: str, timeout: float = 300, check: bool = True) -> subprocess.CompletedProcess:
         """Run `docker compose -p <project> ARGS` in the repository root."""
@@ -88,7 +95,7 @@ class ComposeStack:
 
     def upload(self, data: bytes, name: str) -> str:
         """POST one photo; its id."""
-        response = requests.post(self.url("/api/photos"), files={"file": (name, data, "image/jpeg")}, timeout=60)
+        response = self.api.post(self.url("/api/photos"), files={"file": (name, data, "image/jpeg")}, timeout=60)
         assert response.status_code == 202, response.text
         return response.json()["id"]
 
@@ -135,6 +142,15 @@ def _wait_ready(stack: ComposeStack, timeout: float) -> None:
     pytest.fail(f"the web service was not ready after {timeout:.0f}s (last answer: {last})")
 
 
+def _signed_in(stack: ComposeStack) -> requests.Session:
+    """An API session as a new account of the pool the init service made in the stack's emulator."""
+    emulator = Settings(aws_endpoint_url=stack.aws_url, redis_url="redis://unused")
+    pool = find_user_pool(emulator)
+    if pool is None:
+        pytest.fail(f"no user pool in the stack's emulator:\n{stack.logs(tail=50)}")
+    return api_session(create_account(make_client("cognito-idp", emulator), pool))
+
+
 @pytest.fixture(scope="session")
 def compose_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ComposeStack]:
     """Build the images, start the stack on free ports, and always take it down again (`down -v`)."""
@@ -159,6 +175,7 @@ def compose_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ComposeS
         env=env,
         env_file=empty_env_file,
         web_url=f"http://127.0.0.1:{web_port}",
+        aws_url=f"http://127.0.0.1:{aws_port}",
         timings=TIMINGS,
     )
     _ACTIVE = stack
@@ -170,6 +187,7 @@ def compose_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ComposeS
         stack.compose("up", "-d", "--no-build", timeout=300)
         _wait_ready(stack, timeout=120)
         stack.timings["up_to_ready_s"] = time.monotonic() - stack.timings["up_started_at"]
+        stack.api = _signed_in(stack)
         yield stack
     finally:
         _ACTIVE = None

@@ -1,11 +1,13 @@
 """The web UI in a real browser (headless Chromium via Playwright) against the real stack.
 
-Upload through the file picker and by drag and drop, watch the tiles turn READY, see a refused
-file's reason inline, read a photo's metadata, step through photos with the keyboard, delete one.
+Sign up, sign in and out; upload through the file picker and by drag and drop, watch the tiles
+turn READY, see a refused file's reason inline, read a photo's metadata, step through photos with
+the keyboard, delete one, and see no delete button on someone else's photo.
 Screenshots go to test-artifacts/ (browser-*.png).
 """
 
 import os
+import re
 import shutil
 import uuid
 from collections.abc import Iterator
@@ -20,7 +22,6 @@ from PIL.ExifTags import GPS, IFD
 from PIL.ExifTags import Base as B
 from PIL.TiffImagePlugin import IFDRational
 from playwright import sync_api
-
 
 pytestmark = pytest.mark.browser
 
@@ -75,8 +76,33 @@ def browser() -> Iterator[Any]:
         chromium.close()
 
 
+def sign_in(page: Any, stack: Any, account: Any) -> None:
+    """Sign in through the sign-in page, as a person would."""
+    page.goto(stack.url("/signin"))
+    page.get_by_label("Username").fill(account.username)
+    page.get_by_label("Password").fill(account.password)
+    page.get_by_role("button", name="Sign in").click()
+    sync_api.expect(page.locator(".who")).to_have_text(account.username)
+
+
 @pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
+def page(browser: Any, stack: Any) -> Iterator[Any]:
+    """A browser tab signed in as a new account of its own."""
+    tab = _new_tab(browser)
+    sign_in(tab, stack, stack.new_account())
+    yield tab
+    tab.context.close()
+
+
+@pytest.fixture
+def anonymous_page(browser: Any) -> Iterator[Any]:
+    """A browser tab nobody signed in to."""
+    tab = _new_tab(browser)
+    yield tab
+    tab.context.close()
+
+
+def _new_tab(browser: Any) -> Any:
     context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=False)
     context.set_default_timeout(20_000)
     page = context.new_page()
@@ -85,8 +111,7 @@ def page(browser: Any) -> Iterator[Any]:
     page.on("pageerror", lambda error: problems.append(f"uncaught: {error}"))
     page.on("response", lambda r: problems.append(f"{r.status} {r.url}") if r.status >= 400 else None)
     page.problems = problems  # type: ignore[attr-defined]
-    yield page
-    context.close()
+    return page
 
 
 def tile_ids(page: Any) -> list[str]:
@@ -137,7 +162,7 @@ def test_upload_browse_step_through_and_delete(stack: Any, page: Any) -> None:
 
     # A file that is no photo: the server's reason inline, the other rows untouched.
     text_file = b"just some notes, not a photo\n"
-    reason = requests.post(stack.url("/api/photos"), files={"file": ("notes.txt", text_file)}, timeout=10).json()["error"]
+    reason = stack.api.post(stack.url("/api/photos"), files={"file": ("notes.txt", text_file)}, timeout=10).json()["error"]
     page.set_input_files("#file", {"name": f"notes-{run}.txt", "mimeType": "text/plain", "buffer": text_file})
     refused = page.locator('.uploads .upload[data-state="error"]', has_text=f"notes-{run}.txt")
     expect(refused.locator(".upload-state")).to_have_text(reason)
@@ -194,7 +219,7 @@ def test_upload_browse_step_through_and_delete(stack: Any, page: Any) -> None:
     page.get_by_role("link", name="Delete…").click()
     page.screenshot(path=str(ARTIFACTS / "browser-delete-dialog.png"))
     dialog.get_by_role("button", name="Delete", exact=True).click()
-    expect(page).to_have_url(stack.url("/"))
+    expect(page).to_have_url(stack.url("/mine"))
     expect(page.locator(".notice")).to_contain_text("Deleted")
     expect(page.locator(f'.grid .tile[data-photo-id="{middle}"]')).to_have_count(0)
     expect(page.locator(f'.grid .tile[data-photo-id="{newer}"]')).to_have_count(1)
@@ -245,6 +270,7 @@ def test_the_upload_form_works_without_javascript(stack: Any, browser: Any) -> N
     context = browser.new_context(java_script_enabled=False)
     try:
         page = context.new_page()
+        sign_in(page, stack, stack.new_account())
         page.goto(stack.url("/"))
         name = f"nojs-{uuid.uuid4().hex[:6]}.jpg"
         page.set_input_files("#file", {"name": name, "mimeType": "image/jpeg", "buffer": jpeg(30, model="Z 5")})
@@ -266,7 +292,7 @@ def test_load_more_appends_the_next_page_in_place(stack: Any, page: Any) -> None
     expect = sync_api.expect
     small = jpeg(120, model="Z fc")
     for n in range(25):  # more than one page (24)
-        response = requests.post(stack.url("/api/photos"), files={"file": (f"more-{n:02d}.jpg", small)}, timeout=10)
+        response = stack.api.post(stack.url("/api/photos"), files={"file": (f"more-{n:02d}.jpg", small)}, timeout=10)
         assert response.status_code == 202, response.text
     everything = requests.get(stack.url("/api/photos?limit=100"), timeout=10).json()["items"]
     page.goto(stack.url("/"))
@@ -280,3 +306,83 @@ def test_load_more_appends_the_next_page_in_place(stack: Any, page: Any) -> None
     if len(everything) <= 48:
         expect(more).to_have_count(0)
     assert page.problems == [], page.problems
+
+
+def test_accounts_sign_up_upload_sign_out_and_only_owners_delete(stack: Any, anonymous_page: Any) -> None:
+    expect = sync_api.expect
+    page = anonymous_page
+    ARTIFACTS.mkdir(exist_ok=True)
+
+    # Nobody signed in: no upload box, an invitation instead; the upload page asks to sign in.
+    page.goto(stack.url("/"))
+    expect(page.locator("[data-uploader]")).to_have_count(0)
+    expect(page.locator(".invite")).to_contain_text("to share your photos")
+    page.goto(stack.url("/upload"))
+    expect(page).to_have_url(re.compile(r"/signin\?next=/upload$"))
+    page.screenshot(path=str(ARTIFACTS / "browser-signin.png"))
+
+    # Sign up (the local emulator confirms new accounts at once); a weak password is explained first.
+    page.get_by_role("link", name="Create an account").click()
+    username = f"ann-{uuid.uuid4().hex[:6]}"
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Email address").fill(f"{username}@example.com")
+    page.get_by_label("Password").fill("alllowercase")
+    page.get_by_role("button", name="Create account").click()
+    expect(page.locator(".error")).to_contain_text("Choose a stronger password")
+    assert "alllowercase" not in page.content()  # a password is never sent back
+    expect(page.get_by_label("Username")).to_have_value(username)
+    page.screenshot(path=str(ARTIFACTS / "browser-signup.png"))
+    password = f"Ann-{uuid.uuid4().hex[:8]}-Photos1"
+    page.get_by_label("Email address").fill(f"{username}@example.com")
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Create account").click()
+    expect(page).to_have_url(stack.url("/upload"))  # where the person was going
+    expect(page.locator(".notice")).to_contain_text(f"Welcome, {username}")
+    expect(page.locator(".who")).to_have_text(username)
+
+    # Upload through the page; the photo is ann's.
+    name = f"mine-{uuid.uuid4().hex[:6]}.jpg"
+    page.set_input_files("#file", {"name": name, "mimeType": "image/jpeg", "buffer": jpeg(60, model="Z 8")})
+    row = page.locator(".uploads .upload", has_text=name)
+    expect(row.locator(".badge")).to_have_text("READY", timeout=30_000)
+    mine = row.get_attribute("data-photo-id")
+    assert stack.wait_for_status(mine, {"READY"})["owner"] == username
+
+    # Someone else's photo: no delete button for ann, and the API refuses her.
+    other = stack.new_account()
+    theirs = stack.api_as(other).post(
+        stack.url("/api/photos"), files={"file": ("theirs.jpg", jpeg(200, model="Z 9"))}, timeout=10
+    ).json()["id"]
+    page.goto(stack.url(f"/photos/{theirs}"))
+    expect(page.locator(".owner")).to_contain_text(other.username)
+    expect(page.get_by_role("link", name="Delete…")).to_have_count(0)
+    page.goto(stack.url(f"/photos/{mine}"))
+    expect(page.locator(".owner")).to_contain_text(f"{username} (you)")
+    expect(page.get_by_role("link", name="Delete…")).to_have_count(1)
+    page.goto(stack.url("/mine"))
+    assert tile_ids(page) == [mine]
+
+    # Sign out: the delete button is gone from ann's photo too, and the nav offers sign-in again.
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.locator(".notice")).to_contain_text("You are signed out")
+    nav = page.get_by_role("navigation", name="Main")
+    expect(nav.get_by_role("link", name="Sign in")).to_be_visible()
+    page.goto(stack.url(f"/photos/{mine}"))
+    expect(page.get_by_role("link", name="Delete…")).to_have_count(0)
+    assert page.context.request.delete(stack.url(f"/api/photos/{mine}")).status == 401
+
+    # Sign in again: a wrong password is refused with a plain message, the right one works.
+    nav.get_by_role("link", name="Sign in").click()
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill("Wrong-password-1")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.locator(".error")).to_have_text("Incorrect username or password.")
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(stack.url(f"/photos/{mine}"))
+    expect(page.get_by_role("link", name="Delete…")).to_have_count(1)
+    cookie = next(c for c in page.context.cookies() if c["name"] == "photoshare_session")
+    assert cookie["httpOnly"] and cookie["secure"] and cookie["sameSite"] == "Lax"
+    # The refused sign-up and sign-in were the only errors (answered 400 and 401, as they should).
+    expected = ("400 ", "401 ", "Failed to load resource: the server responded with a status of 40")
+    assert [p for p in page.problems if not p.startswith(expected)] == [], page.problems

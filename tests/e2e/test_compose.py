@@ -5,6 +5,7 @@ leaves them out. They share one stack (tests/e2e/conftest.py) and run in file or
 """
 
 import concurrent.futures
+import re
 import subprocess
 import time
 from pathlib import Path
@@ -12,8 +13,8 @@ from pathlib import Path
 import pytest
 import requests
 import yaml
-
 from imagegen import CAMERA_EXIF, photo_bytes
+
 from photoshare_shared.settings import Settings
 
 ROOT = Path(__file__).parents[2]
@@ -54,6 +55,24 @@ def test_uploaded_photos_become_ready(compose_stack):
     thumbnail = requests.get(photo["thumbnails"]["small"]["url"], timeout=10)
     assert thumbnail.status_code == 200
     assert thumbnail.headers["Content-Type"].startswith("image/")
+
+
+@pytest.mark.compose
+def test_init_prints_a_demo_account_that_signs_in(compose_stack):
+    stack = compose_stack
+    logs = stack.compose("logs", "--no-color", "init").stdout
+    match = re.search(r"demo account: username (\S+), password (\S+)", logs)
+    assert match, logs
+    username, password = match.groups()
+    token = requests.post(stack.url("/api/auth/token"), json={"username": username, "password": password}, timeout=10)
+    assert token.status_code == 200, token.text
+    refused = requests.post(stack.url("/api/photos"), files={"file": ("a.jpg", photo_bytes(64, 48))}, timeout=10)
+    assert refused.status_code == 401  # nobody writes anonymously
+    bearer = {"Authorization": f"Bearer {token.json()['access_token']}"}
+    accepted = requests.post(stack.url("/api/photos"), files={"file": ("a.jpg", photo_bytes(64, 48))},
+                             headers=bearer, timeout=10)
+    assert accepted.status_code == 202, accepted.text
+    assert accepted.json()["owner"] == username
 
 
 @pytest.mark.compose

@@ -21,6 +21,7 @@ from typing import IO, Any
 import redis
 import requests
 from PIL import Image, ImageDraw
+from testaccounts import api_session, create_account
 
 from photoshare_devstack import processes
 from photoshare_shared.aws import make_client, make_table
@@ -125,6 +126,7 @@ class FaultStack:
         self.settings = None
         self.s3: Any = None
         self.table: Any = None
+        self.api = requests.Session()  # signed in as a test user once started
 
     # ----- life cycle -------------------------------------------------------------------------
 
@@ -145,7 +147,8 @@ class FaultStack:
                 redis_url=self.redis_url, aws_endpoint_url=self.aws_url, bucket=self.bucket, table=self.table_name,
                 s3_public_endpoint_url=self.aws_url,
             )
-            ensure_resources(self.settings)
+            pool = ensure_resources(self.settings)
+            self.api = api_session(create_account(make_client("cognito-idp", self.settings), pool))
             self.s3 = make_client("s3", self.settings)
             self.table = make_table(self.settings)
             self.procs["web"] = processes.start_web(self.env, self.web_port, output=self._log("web"))
@@ -278,7 +281,7 @@ class FaultStack:
 
     def upload(self, data: bytes, filename: str = "photo.jpg", timeout: float = 30) -> requests.Response:
         """POST one JPEG to /api/photos."""
-        return requests.post(self.url("/api/photos"), files={"file": (filename, data, "image/jpeg")}, timeout=timeout)
+        return self.api.post(self.url("/api/photos"), files={"file": (filename, data, "image/jpeg")}, timeout=timeout)
 
     def item(self, photo_id: str) -> dict[str, Any] | None:
         """The photo's DynamoDB item, read directly (consistent read), or None."""

@@ -113,9 +113,9 @@ def _before_call(event_name: str, params: Any = None, **_: Any) -> None:
 _real_session = aws._session
 
 
-def _session_with_faults(settings: Any) -> Any:
-    session = _real_session(settings)
-    session.events.register("before-call", _before_call)
+def _session_with_faults(*args: Any) -> Any:
+    session = _real_session(*args)  # one per process and region: register the handler once
+    session.events.register("before-call", _before_call, unique_id="photoshare-faulty-worker")
     return session
 
 

@@ -10,14 +10,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+import faultstack
 import pytest
 import requests
+from testaccounts import Account, api_session, create_account
 
-import faultstack
 from photoshare_devstack import processes
 from photoshare_shared.aws import make_client, make_table
 from photoshare_shared.provision import ensure_resources
 from photoshare_shared.settings import Settings
+from photoshare_shared.userpool import UserPoolIds
 
 # The stack of this session, so a failing test's report can carry the servers' log tails.
 _ACTIVE: "Stack | None" = None
@@ -34,11 +36,24 @@ class Stack:
     s3: Any
     table: Any
     log_dir: Path
+    pool: UserPoolIds
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.user = self.new_account()
+        self.api = api_session(self.user)  # uploads, deletes and retries as the stack's test user
 
     def url(self, path: str) -> str:
         """Absolute URL of a path of the web app."""
         return self.web_url + path
+
+    def new_account(self, username: str | None = None) -> Account:
+        """A new confirmed user of the stack's pool, signed in."""
+        return create_account(make_client("cognito-idp", self.settings), self.pool, username)
+
+    def api_as(self, account: Account) -> requests.Session:
+        """An API session as another account."""
+        return api_session(account)
 
     def wait_for_status(self, photo_id: str, statuses: Iterable[str], timeout: float = 30) -> dict[str, Any]:
         """Poll GET /api/photos/<id> until its status is one of `statuses`; return the JSON."""
@@ -120,7 +135,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
                 bucket="photoshare-it", table="photoshare-it-photos",
             )
             settings = env.settings()
-            ensure_resources(settings)
+            pool = ensure_resources(settings)
             # Every tier's tests upload from 127.0.0.1 into this one stack, far faster than a person.
             environ = {**env.environ(), "PHOTOSHARE_UPLOAD_RATE_LIMIT": "100000 per minute"}
             launch("worker", lambda out: processes.start_worker(environ, concurrency=1, output=out))
@@ -137,6 +152,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
             s3=make_client("s3", settings),
             table=make_table(settings),
             log_dir=log_dir,
+            pool=pool,
             processes=dict(started),
         )
         _ACTIVE = stack

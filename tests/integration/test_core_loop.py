@@ -51,7 +51,7 @@ def upload(
     stack: Stack, data: bytes, filename: str = "eiffel.jpg", content_type: str = "image/jpeg"
 ) -> requests.Response:
     """POST one file to the API as multipart field `file`."""
-    return requests.post(stack.url("/api/photos"), files={"file": (filename, data, content_type)}, timeout=30)
+    return stack.api.post(stack.url("/api/photos"), files={"file": (filename, data, content_type)}, timeout=30)
 
 
 def accepted_id(response: requests.Response) -> str:
@@ -119,7 +119,7 @@ def test_upload_process_browse_delete(stack: Stack, jpeg: bytes) -> None:
     assert small.status_code == 200
     assert Image.open(io.BytesIO(small.content)).format == "WEBP"
 
-    assert requests.delete(stack.url(f"/api/photos/{photo_id}"), timeout=10).status_code == 204
+    assert stack.api.delete(stack.url(f"/api/photos/{photo_id}"), timeout=10).status_code == 204
     assert requests.get(stack.url(f"/api/photos/{photo_id}"), timeout=10).status_code == 404
     assert_no_trace(stack, photo_id)
 
@@ -135,7 +135,7 @@ def test_text_file_is_refused_and_stores_nothing(stack: Stack) -> None:
 
 def test_upload_without_file_is_a_bad_request(stack: Stack) -> None:
     """A form without the `file` field: 400."""
-    response = requests.post(stack.url("/api/photos"), data={"caption": "no file"}, timeout=10)
+    response = stack.api.post(stack.url("/api/photos"), data={"caption": "no file"}, timeout=10)
     assert response.status_code == 400, response.text
 
 
@@ -155,4 +155,4 @@ def test_median_upload_to_ready(stack: Stack, jpeg: bytes) -> None:
         f"(min {min(durations) * 1000:.0f}, max {max(durations) * 1000:.0f})"
     )
     for photo_id in photo_ids:
-        assert requests.delete(stack.url(f"/api/photos/{photo_id}"), timeout=10).status_code == 204
+        assert stack.api.delete(stack.url(f"/api/photos/{photo_id}"), timeout=10).status_code == 204

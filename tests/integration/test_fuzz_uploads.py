@@ -3,7 +3,6 @@
 from io import BytesIO
 
 import pytest
-import requests
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from PIL import Image
@@ -53,7 +52,7 @@ def mutate(data: bytes, mutations: list[tuple[str, float, int, int]]) -> bytes:
 @given(seed=st.sampled_from(range(len(SEEDS))), mutations=st.lists(mutation, min_size=1, max_size=4))
 def test_mutated_images_get_an_answer_and_a_final_state(stack, seed: int, mutations) -> None:
     data = mutate(SEEDS[seed], mutations)
-    response = requests.post(stack.url("/api/photos"), files={"file": ("fuzz.jpg", data)}, timeout=30)
+    response = stack.api.post(stack.url("/api/photos"), files={"file": ("fuzz.jpg", data)}, timeout=30)
 
     event(f"upload {response.status_code}")
     assert response.status_code == 202 or 400 <= response.status_code < 500, response.text
@@ -66,6 +65,6 @@ def test_mutated_images_get_an_answer_and_a_final_state(stack, seed: int, mutati
 
 
 def test_the_worker_still_serves_after_the_fuzzing(stack) -> None:
-    response = requests.post(stack.url("/api/photos"), files={"file": ("ok.jpg", SEEDS[0])}, timeout=30)
+    response = stack.api.post(stack.url("/api/photos"), files={"file": ("ok.jpg", SEEDS[0])}, timeout=30)
     assert response.status_code == 202
     assert stack.wait_for_status(response.json()["id"], {"READY"}, timeout=30)["status"] == "READY"

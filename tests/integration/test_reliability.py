@@ -13,13 +13,12 @@ import json
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 import requests
-
 from faultstack import FaultStack, make_jpeg, pid_alive, pool_children
 from faulty_worker import POISON_MARKER, SLOW_MARKER, arm_fault
+
 from photoshare_devstack import processes
 from photoshare_shared.imageformats import THUMBNAIL_SPECS
 
@@ -232,9 +231,9 @@ def test_delete_while_queued_and_while_processing(stack: FaultStack) -> None:
     stack.wait_status(running, "PROCESSING")
     waiting = accepted(stack.upload(make_jpeg(seed=401)))  # behind the slow job (concurrency 1)
     assert stack.item(waiting)["status"] == "QUEUED"
-    assert requests.delete(stack.url(f"/api/photos/{waiting}"), timeout=10).status_code == 204
+    assert stack.api.delete(stack.url(f"/api/photos/{waiting}"), timeout=10).status_code == 204
     assert stack.item(running)["status"] == "PROCESSING"
-    assert requests.delete(stack.url(f"/api/photos/{running}"), timeout=10).status_code == 204
+    assert stack.api.delete(stack.url(f"/api/photos/{running}"), timeout=10).status_code == 204
     for photo_id in (waiting, running):
         assert_no_trace(stack, photo_id)
         assert requests.get(stack.url(f"/api/photos/{photo_id}"), timeout=10).status_code == 404
@@ -314,7 +313,7 @@ def test_delete_during_a_run_that_then_fails_leaves_no_object(stack: FaultStack)
     arm_fault(stack.fault_dir, "s3.PutObject", 1, match=f"/{last.name}.{last.extension}", error="network")
     photo_id = accepted(stack.upload(make_jpeg(marker=SLOW_MARKER, seed=700)))
     stack.wait_status(photo_id, "PROCESSING")
-    assert requests.delete(stack.url(f"/api/photos/{photo_id}"), timeout=10).status_code == 204
+    assert stack.api.delete(stack.url(f"/api/photos/{photo_id}"), timeout=10).status_code == 204
     stack.wait_idle(timeout=30)
     leftovers = keys_of(stack, {photo_id})
     print(f"\n[reliability] delete during a run whose last PUT failed: left behind {sorted(leftovers)}")

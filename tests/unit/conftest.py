@@ -1,6 +1,7 @@
-"""Unit-tier fixtures: moto in-process for AWS, a recording publisher for the Redis boundary."""
+"""Unit-tier fixtures: moto in-process for AWS (Cognito included), a recording publisher for the
+Redis boundary, and test clients signed in as real users of the emulated pool."""
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -8,17 +9,20 @@ import redis
 from flask import Flask
 from flask.testing import FlaskClient
 from moto import mock_aws
+from testaccounts import Account, create_account, moto_keys
 
 from photoshare_devstack import processes
 from photoshare_shared.attention import AttentionIndex
-from photoshare_shared.aws import make_table
+from photoshare_shared.aws import make_client, make_table
 from photoshare_shared.catalog import PhotoCatalog
 from photoshare_shared.jobmetrics import JobMetrics
 from photoshare_shared.provision import ensure_resources
 from photoshare_shared.services import Services, build_catalog, build_store
 from photoshare_shared.settings import Settings
 from photoshare_shared.store import PhotoStore
+from photoshare_shared.userpool import UserPoolIds
 from photoshare_web import create_app
+from photoshare_web.accounts.provider import AccountServices
 
 
 class RecordingPublisher:
@@ -59,7 +63,8 @@ def metrics(redis_url: str) -> JobMetrics:
 
 
 @pytest.fixture
-def settings(monkeypatch: pytest.MonkeyPatch, redis_url: str) -> Iterator[Settings]:
+def provisioned(monkeypatch: pytest.MonkeyPatch, redis_url: str) -> Iterator[tuple[Settings, UserPoolIds]]:
+    """Settings of a fresh moto account with the bucket, table and user pool made, and the pool's ids."""
     for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "PHOTOSHARE_S3_PUBLIC_ENDPOINT_URL"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
@@ -73,8 +78,12 @@ def settings(monkeypatch: pytest.MonkeyPatch, redis_url: str) -> Iterator[Settin
         redis_url=redis_url,
     )
     with mock_aws():
-        ensure_resources(settings)
-        yield settings
+        yield settings, ensure_resources(settings)
+
+
+@pytest.fixture
+def settings(provisioned: tuple[Settings, UserPoolIds]) -> Settings:
+    return provisioned[0]
 
 
 @pytest.fixture
@@ -98,22 +107,76 @@ def publisher() -> RecordingPublisher:
 
 
 @pytest.fixture
-def app(
+def pool_ids(provisioned: tuple[Settings, UserPoolIds]) -> UserPoolIds:
+    """The user pool and app client ensure_resources made in moto."""
+    return provisioned[1]
+
+
+@pytest.fixture
+def cognito(settings: Settings):
+    return make_client("cognito-idp", settings)
+
+
+@pytest.fixture
+def alice(cognito, pool_ids: UserPoolIds) -> Account:
+    return create_account(cognito, pool_ids, "alice")
+
+
+@pytest.fixture
+def bob(cognito, pool_ids: UserPoolIds) -> Account:
+    return create_account(cognito, pool_ids, "bob")
+
+
+@pytest.fixture
+def make_app(
     settings: Settings,
     store: PhotoStore,
     catalog: PhotoCatalog,
     attention: AttentionIndex,
     publisher: RecordingPublisher,
     metrics: JobMetrics,
-) -> Flask:
-    services = Services(
-        settings=settings, store=store, catalog=catalog, attention=attention, publisher=publisher, metrics=metrics  # type: ignore[arg-type]
-    )
-    app = create_app(settings, services=services)
-    app.config.update(TESTING=True)
-    return app
+    pool_ids: UserPoolIds,
+) -> Callable[..., Flask]:
+    """The app over this test's moto account and publisher, with settings changed as given."""
+
+    def make(**changes: object) -> Flask:
+        changed = settings.model_copy(update=changes)
+        services = Services(
+            settings=changed, store=store, catalog=catalog, attention=attention, publisher=publisher, metrics=metrics  # type: ignore[arg-type]
+        )
+        # moto signs every pool's tokens with one key pair; its JWKS URL is not reachable in-process.
+        accounts = AccountServices(changed, ids=pool_ids, keys=moto_keys())
+        app = create_app(changed, services=services, account_services=accounts)
+        app.config.update(TESTING=True)
+        return app
+
+    return make
 
 
 @pytest.fixture
-def client(app: Flask) -> FlaskClient:
+def app(make_app: Callable[..., Flask]) -> Flask:
+    return make_app()
+
+
+def signed_in_client(app: Flask, account: Account) -> FlaskClient:
+    """A test client whose every request carries the account's access token."""
+    client = app.test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = account.bearer["Authorization"]
+    return client
+
+
+@pytest.fixture
+def client(app: Flask, alice: Account) -> FlaskClient:
+    """Signed in as alice (a Bearer token on every request): most tests are about what a user does."""
+    return signed_in_client(app, alice)
+
+
+@pytest.fixture
+def bob_client(app: Flask, bob: Account) -> FlaskClient:
+    return signed_in_client(app, bob)
+
+
+@pytest.fixture
+def anonymous(app: Flask) -> FlaskClient:
+    """Nobody signed in."""
     return app.test_client()

@@ -35,14 +35,15 @@ class Aws:
         """The emulator endpoint when AWS_ENDPOINT_URL is set (boto3 honours it by itself)."""
         return os.environ.get("AWS_ENDPOINT_URL") or None
 
-    def client(self, service: str) -> Any:
-        """A cached boto3 client for `service`."""
-        if service not in self._clients:
+    def client(self, service: str, *, region: str | None = None) -> Any:
+        """A cached boto3 client for `service` (in `region`, default the session's)."""
+        key = f"{service}@{region or self.region}"
+        if key not in self._clients:
             config = _CONFIG
             if service == "s3" and self.endpoint_url:
                 config = config.merge(Config(s3={"addressing_style": "path"}))
-            self._clients[service] = self.session.client(service, config=config)
-        return self._clients[service]
+            self._clients[key] = self.session.client(service, config=config, region_name=region)
+        return self._clients[key]
 
     def account_id(self) -> str:
         """The AWS account of the credentials."""

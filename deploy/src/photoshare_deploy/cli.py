@@ -1,8 +1,11 @@
 """photoshare-deploy: up, status, smoke and down for the Photoshare CloudFormation stack."""
 
 import argparse
+import getpass
+import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 from botocore.parsers import ResponseParserError
@@ -10,7 +13,7 @@ from botocore.parsers import ResponseParserError
 from photoshare_deploy import buckets, bundle, lint, network, retained, stack, template
 from photoshare_deploy.awsenv import Aws
 from photoshare_deploy.errors import DeployError, explain
-from photoshare_deploy.smoke import Smoke
+from photoshare_deploy.smoke import Login, Smoke
 
 
 def echo(line: str) -> None:
@@ -79,8 +82,17 @@ def cmd_smoke(args: argparse.Namespace) -> int:
         if not url:
             raise DeployError(f"stack {args.stack} has no SiteUrl output")
     echo(f"smoke test of {url}")
-    Smoke(url, echo, ready_timeout_s=args.timeout).run()
+    login = None
+    if args.username:
+        password = os.environ.get("PHOTOSHARE_SMOKE_PASSWORD") or getpass.getpass(f"password of {args.username}: ")
+        login = Login(args.username, password)
+    Smoke(url, echo, login=login, cognito=_pool_admin, ready_timeout_s=args.timeout).run()
     return 0
+
+
+def _pool_admin(user_pool_id: str) -> Any:
+    """A Cognito client in the pool's own region (its id starts with it), with your credentials."""
+    return Aws().client("cognito-idp", region=user_pool_id.split("_", 1)[0])
 
 
 def cmd_down(args: argparse.Namespace) -> int:
@@ -121,6 +133,11 @@ def parser() -> argparse.ArgumentParser:
     smoke.add_argument("--url")
     smoke.add_argument("--stack", help="use this stack's SiteUrl when --url is not given")
     smoke.add_argument("--timeout", type=float, default=180, help="seconds to wait for READY")
+    smoke.add_argument(
+        "--username",
+        help="sign in as this account (password from PHOTOSHARE_SMOKE_PASSWORD or a prompt); "
+        "without it a temporary account is made in the site's user pool and deleted afterwards",
+    )
     down = sub.add_parser("down", help="delete the stack")
     down.add_argument("--stack", required=True)
     down.add_argument("--yes", action="store_true", help="do not ask for confirmation")

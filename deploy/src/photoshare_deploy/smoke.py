@@ -1,8 +1,15 @@
-"""End-to-end check of a running site: health, upload, READY, thumbnail, listing, delete, 404."""
+"""End-to-end check of a running site: health, sign-in, upload, READY, thumbnail, listing, delete, 404.
+
+It signs in with the account given, or else makes a temporary account in the site's user pool
+with the Cognito admin API (your AWS credentials) and deletes it at the end.
+"""
 
 import io
+import secrets
 import time
+import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import requests
@@ -26,22 +33,71 @@ def test_photo() -> bytes:
     return out.getvalue()
 
 
+@dataclass(frozen=True)
+class Login:
+    """A username and password to sign in with."""
+
+    username: str
+    password: str
+
+
+class TemporaryAccount:
+    """A throwaway confirmed account in the site's pool, made and deleted with the admin API."""
+
+    def __init__(self, cognito: Any, user_pool_id: str) -> None:
+        self._cognito = cognito
+        self._pool = user_pool_id
+        self.login = Login(f"smoke-{uuid.uuid4().hex[:12]}", f"{secrets.token_urlsafe(16)}-Aa1")
+
+    def create(self) -> Login:
+        """Create the account, confirmed, with a permanent password."""
+        self._cognito.admin_create_user(UserPoolId=self._pool, Username=self.login.username, MessageAction="SUPPRESS",
+                                        UserAttributes=[{"Name": "email", "Value": "smoke@example.invalid"}])
+        self._cognito.admin_set_user_password(UserPoolId=self._pool, Username=self.login.username,
+                                              Password=self.login.password, Permanent=True)
+        return self.login
+
+    def delete(self) -> None:
+        """Remove the account (and with it every session it had)."""
+        self._cognito.admin_delete_user(UserPoolId=self._pool, Username=self.login.username)
+
+
+# (user pool id) -> a cognito-idp client with admin rights on it; made only when no login is given.
+CognitoFactory = Callable[[str], Any]
+
+
 class Smoke:
     """The smoke test's steps against one base URL; each step is timed and printed."""
 
-    def __init__(self, url: str, echo: Printer, ready_timeout_s: float = 180, http_timeout_s: float = 15) -> None:
+    def __init__(
+        self,
+        url: str,
+        echo: Printer,
+        *,
+        login: Login | None = None,
+        cognito: CognitoFactory | None = None,
+        ready_timeout_s: float = 180,
+        http_timeout_s: float = 15,
+    ) -> None:
         self.base = url.rstrip("/")
         self.echo = echo
+        self.login = login
+        self.cognito = cognito
         self.ready_timeout_s = ready_timeout_s
         self.http = requests.Session()
         self.http_timeout_s = http_timeout_s
         self.photo_id: str | None = None
+        self.temporary: TemporaryAccount | None = None
 
     def run(self) -> None:
-        """Every step in order; the uploaded photo is deleted even when a later step fails."""
+        """Every step in order; the photo and any temporary account are removed even when a step fails."""
         started = time.monotonic()
         try:
             self.step("GET /healthz", self.health)
+            self.step("POST /api/photos without a token is 401", self.anonymous_upload_refused)
+            if self.login is None:
+                self.login = self.step("create a temporary account", self.create_account)
+            self.step(f"sign in as {self.login.username}", self.sign_in)
             self.step("POST /api/photos", self.upload)
             photo = self.step("wait for READY", self.wait_ready)
             self.step("GET thumbnails.small.url", lambda: self.thumbnail(photo))
@@ -51,6 +107,8 @@ class Smoke:
         finally:
             if self.photo_id is not None:
                 self._request("DELETE", f"/api/photos/{self.photo_id}", ok=(204, 404), quiet=True)
+            if self.temporary is not None:
+                self.step("delete the temporary account", self.temporary.delete)
         self.echo(f"smoke test passed in {time.monotonic() - started:.2f}s")
 
     def step(self, name: str, action: Callable[[], Any]) -> Any:
@@ -69,6 +127,28 @@ class Smoke:
         body = self._request("GET", "/healthz").json()
         if body.get("status") != "ok":
             raise DeployError(f"/healthz said {body}")
+
+    def anonymous_upload_refused(self) -> None:
+        """Nobody writes anonymously."""
+        files = {"file": ("smoke.jpg", test_photo(), "image/jpeg")}
+        self._request("POST", "/api/photos", ok=(401,), files=files)
+
+    def create_account(self) -> Login:
+        """A temporary account in the pool the site names at /api/auth/config."""
+        if self.cognito is None:
+            raise DeployError("no account to sign in with: give --username and --password")
+        pool = self._request("GET", "/api/auth/config").json()["user_pool_id"]
+        account = TemporaryAccount(self.cognito(pool), pool)
+        login = account.create()
+        self.temporary = account
+        return login
+
+    def sign_in(self) -> None:
+        """Get an access token from the site and send it with every later request."""
+        assert self.login is not None
+        body = {"username": self.login.username, "password": self.login.password}
+        token = self._request("POST", "/api/auth/token", json=body).json()["access_token"]
+        self.http.headers["Authorization"] = f"Bearer {token}"
 
     def upload(self) -> None:
         """Upload a generated JPEG; expect 202 and an id."""

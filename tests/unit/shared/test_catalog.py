@@ -83,7 +83,7 @@ def test_pages_are_newest_first_across_cursor(catalog):
     ids = [new_photo(catalog).photo_id for _ in range(5)]
     seen, cursor = [], None
     while True:
-        page = catalog.page(gallery=schema.PUBLIC_GALLERY, limit=2, cursor=cursor)
+        page = catalog.page(limit=2, cursor=cursor)
         seen += [p.photo_id for p in page.photos]
         if not page.next_cursor:
             break

@@ -1,4 +1,6 @@
-"""A gallery page costs the same at any depth: one DynamoDB Query, no Scan, no S3 request.
+"""A gallery page costs the same at any depth: one DynamoDB Query, no Scan, no S3 request; so does
+a page of "My photos" (the owner index), and being signed in adds no AWS call (tokens are checked
+locally against the pool's cached keys).
 
 10,000 photos in moto; AWS calls counted with botocore `before-call` hooks on every client the
 app holds (the S3 store, its URL signer, the catalog's and the attention index's table).
@@ -10,6 +12,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from testaccounts import Account
 
 from photoshare_shared.aws import make_table
 from photoshare_shared.photo import Photo, Status, Thumbnail
@@ -19,8 +22,8 @@ PHOTOS = 10_000
 ONE_QUERY = Counter({"dynamodb.Query": 1})
 
 
-def _item(n: int) -> dict[str, Any]:
-    """Photo n, READY with both thumbnails, created n seconds after midnight (n = 0 is oldest)."""
+def _item(n: int, owner: Account) -> dict[str, Any]:
+    """Photo n of `owner`, READY with both thumbnails, created n seconds after midnight (n = 0 is oldest)."""
     stamp = f"2026-07-01T{n // 3600:02d}:{n // 60 % 60:02d}:{n % 60:02d}.000Z"
     pid = f"01JPAGEC5T{n:016d}"
     return Photo(
@@ -35,6 +38,8 @@ def _item(n: int) -> dict[str, Any]:
         width=3000,
         height=4000,
         format="JPEG",
+        owner_id=owner.sub,
+        owner_name=owner.username,
         thumbnails={
             "small": Thumbnail(f"thumbnails/{pid}/small.webp", 192, 256, "image/webp"),
             "large": Thumbnail(f"thumbnails/{pid}/large.jpg", 960, 1280, "image/jpeg"),
@@ -70,11 +75,11 @@ def _app_clients(app: Flask) -> list[Any]:
 
 
 @pytest.fixture
-def gallery(settings: Settings) -> None:
-    """10,000 READY photos, written 25 per BatchWriteItem."""
+def gallery(settings: Settings, alice: Account) -> None:
+    """10,000 READY photos of alice's, written 25 per BatchWriteItem."""
     with make_table(settings).batch_writer() as batch:
         for n in range(PHOTOS):
-            batch.put_item(Item=_item(n))
+            batch.put_item(Item=_item(n, alice))
 
 
 def _tile_ids(html: str) -> list[str]:
@@ -82,21 +87,25 @@ def _tile_ids(html: str) -> list[str]:
 
 
 @pytest.mark.timeout(600)
-def test_first_and_50th_gallery_page_cost_one_query_no_scan_no_s3(app, client, settings, gallery):
-    counter = CallCounter(_app_clients(app))
-    page_size = settings.page_size
-
-    # The cursor of page 50, as handed out by the app (walked 100 at a time: fewer emulated Queries).
+def _cursor_of_page_50(client: Any, page_size: int, owner: str | None = None) -> str:
+    """The cursor of page 50, as handed out by the app (walked 100 at a time: fewer emulated Queries)."""
     cursor, skip = None, 49 * page_size
     while skip:
         limit = min(100, skip)
-        body = client.get(
-            "/api/photos", query_string={"limit": limit, **({"cursor": cursor} if cursor else {})}
-        ).get_json()
+        query = {"limit": limit, **({"cursor": cursor} if cursor else {}), **({"owner": owner} if owner else {})}
+        body = client.get("/api/photos", query_string=query).get_json()
         cursor, skip = body["next_cursor"], skip - limit
+    return cursor
+
+
+@pytest.mark.timeout(600)
+def test_first_and_50th_gallery_page_cost_one_query_no_scan_no_s3(app, client, anonymous, settings, gallery):
+    counter = CallCounter(_app_clients(app))
+    page_size = settings.page_size
+    cursor = _cursor_of_page_50(client, page_size)
     counter.take()
 
-    first = client.get("/")
+    first = anonymous.get("/")
     first_calls = counter.take()
     fiftieth = client.get("/", query_string={"cursor": cursor})
     fiftieth_calls = counter.take()
@@ -126,3 +135,22 @@ def test_first_and_50th_gallery_page_cost_one_query_no_scan_no_s3(app, client, s
     assert counter.take() == Counter({"dynamodb.GetItem": 1})
     assert client.delete(f"/api/photos/{photo_id}").status_code == 204
     assert counter.take()["s3.DeleteObjects"] == 1
+
+
+@pytest.mark.timeout(600)
+def test_my_photos_cost_one_query_at_any_depth(app, client, settings, gallery):
+    counter = CallCounter(_app_clients(app))
+    page_size = settings.page_size
+    cursor = _cursor_of_page_50(client, page_size, owner="me")
+    counter.take()
+
+    first = client.get("/mine")
+    assert counter.take() == ONE_QUERY
+    fiftieth = client.get("/mine", query_string={"cursor": cursor})
+    assert counter.take() == ONE_QUERY
+
+    newest, top_of_50 = PHOTOS - 1, PHOTOS - 1 - 49 * page_size
+    assert _tile_ids(first.get_data(as_text=True))[0] == f"01JPAGEC5T{newest:016d}"
+    assert _tile_ids(fiftieth.get_data(as_text=True))[0] == f"01JPAGEC5T{top_of_50:016d}"
+    assert client.get("/api/photos", query_string={"owner": "me", "cursor": cursor}).status_code == 200
+    assert counter.take() == ONE_QUERY

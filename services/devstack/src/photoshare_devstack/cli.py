@@ -10,7 +10,7 @@ from pathlib import Path
 
 from photoshare_devstack import processes
 from photoshare_devstack.logstream import LogStreams
-from photoshare_shared.provision import ensure_resources
+from photoshare_shared.provision import demo_banner, ensure_demo_user, ensure_resources
 from photoshare_shared.settings import Settings
 
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -102,8 +102,10 @@ def _run(args: argparse.Namespace, dev_dir: Path, logs: LogStreams,
 
     configured = Settings()  # bucket, table and region may come from PHOTOSHARE_* / AWS_REGION
     stack = processes.StackEnv(redis_url=redis_url, aws_endpoint_url=aws_url, bucket=configured.bucket,
-                               table=configured.table, aws_region=configured.aws_region)
-    ensure_resources(stack.settings())
+                               table=configured.table, aws_region=configured.aws_region,
+                               cognito_pool_name=configured.cognito_pool_name)
+    pool = ensure_resources(stack.settings())
+    demo_password = ensure_demo_user(stack.settings(), pool)
     env = stack.environ()
 
     worker = processes.start_worker(env, concurrency=args.workers, output=logs.open("worker"))
@@ -114,16 +116,17 @@ def _run(args: argparse.Namespace, dev_dir: Path, logs: LogStreams,
     started.append(("web", processes.start_web(env, args.port, output=logs.open("web"))))
     logs.started("web")
 
-    _print_banner(args, aws_url, redis_note, stack, logs)
+    _print_banner(args, aws_url, redis_note, stack, logs, demo_banner(demo_password))
     return _watch(started)
 
 
 def _print_banner(args: argparse.Namespace, aws_url: str, redis_note: str,
-                  stack: processes.StackEnv, logs: LogStreams) -> None:
+                  stack: processes.StackEnv, logs: LogStreams, demo: str) -> None:
     print(
         "\nPhotoshare is running (Ctrl-C stops everything):\n"
-        f"  web       http://127.0.0.1:{args.port}/\n"
-        f"  emulator  {aws_url}  (bucket {stack.bucket}, table {stack.table})\n"
+        f"  web       http://127.0.0.1:{args.port}/  — sign in with the {demo}\n"
+        f"            (or sign up: accounts in the emulator are confirmed at once)\n"
+        f"  emulator  {aws_url}  (bucket {stack.bucket}, table {stack.table}, user pool {stack.cognito_pool_name})\n"
         f"  redis     {redis_note}\n"
         f"  worker    concurrency {args.workers}, queue photos; beat runs the recovery sweep\n"
         f"  jobs      http://127.0.0.1:{args.port}/jobs  (Flower: make flower)\n"

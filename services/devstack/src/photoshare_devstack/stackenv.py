@@ -7,8 +7,11 @@ from dataclasses import dataclass, field
 
 from photoshare_shared.settings import Settings
 
-# AWS settings that would steer boto3 away from the emulator or make it look for a profile.
-_AWS_VARS_TO_DROP = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_DEFAULT_REGION")
+# Settings that would steer boto3 (or sign-in) away from the emulator or make it look for a profile.
+_AWS_VARS_TO_DROP = (
+    "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_DEFAULT_REGION",
+    "PHOTOSHARE_COGNITO_USER_POOL_ID", "PHOTOSHARE_COGNITO_CLIENT_ID",
+)
 
 
 @dataclass(frozen=True)
@@ -20,6 +23,7 @@ class StackEnv:
     bucket: str = "photoshare-local"
     table: str = "photoshare-photos"
     aws_region: str = "us-east-1"
+    cognito_pool_name: str = "photoshare-users"
     # One value for every web process, so a session or CSRF token signed by one is valid in all.
     secret_key: str = field(default_factory=lambda: secrets.token_urlsafe(32))
 
@@ -40,6 +44,7 @@ class StackEnv:
                 "AWS_SECRET_ACCESS_KEY": "testing",
                 "PHOTOSHARE_BUCKET": self.bucket,
                 "PHOTOSHARE_TABLE": self.table,
+                "PHOTOSHARE_COGNITO_POOL_NAME": self.cognito_pool_name,
                 "PHOTOSHARE_SECRET_KEY": self.secret_key,
                 # Browsers and tests reach the emulator at the same address the servers use.
                 "PHOTOSHARE_S3_PUBLIC_ENDPOINT_URL": self.aws_endpoint_url,
@@ -57,6 +62,7 @@ class StackEnv:
             aws_region=self.aws_region,
             bucket=self.bucket,
             table=self.table,
+            cognito_pool_name=self.cognito_pool_name,
             s3_public_endpoint_url=self.aws_endpoint_url,
             secret_key=self.secret_key,
         )

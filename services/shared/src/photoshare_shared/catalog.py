@@ -8,9 +8,8 @@ from botocore.exceptions import ClientError
 
 from photoshare_shared import schema
 from photoshare_shared.cursor import InvalidCursor, decode_cursor, encode_cursor
+from photoshare_shared.listing import Listing
 from photoshare_shared.photo import WAITING_SINCE, Photo, Status, Thumbnail, utc_now
-
-_CURSOR_FIELDS = frozenset({schema.PARTITION_KEY, schema.GALLERY_PARTITION, schema.GALLERY_SORT})
 
 
 @dataclass(frozen=True)
@@ -45,15 +44,6 @@ _NAMES = {
 _REQUEUE = "SET #status = :queued, #attention = :queued, queued_at = :now"
 
 
-def _gallery_key(photo: Photo) -> dict[str, str]:
-    """The photo's full key in the gallery index (a cursor, or a Query's exclusive start)."""
-    return {
-        schema.PARTITION_KEY: photo.photo_id,
-        schema.GALLERY_PARTITION: photo.gallery,
-        schema.GALLERY_SORT: photo.gallery_sort,
-    }
-
-
 class PhotoCatalog:
     """Photo items in one DynamoDB table (a boto3 Table resource)."""
 
@@ -73,35 +63,38 @@ class PhotoCatalog:
         item = self._table.get_item(Key={schema.PARTITION_KEY: photo_id}, ConsistentRead=True)
         return Photo.from_item(item["Item"]) if "Item" in item else None
 
-    def page(self, *, gallery: str, limit: int, cursor: str | None = None) -> Page:
-        """One page of a gallery, newest first: exactly one Query, never a Scan."""
+    def page(self, *, limit: int, cursor: str | None = None, owner_id: str | None = None) -> Page:
+        """One page of the public gallery, or of one owner's photos, newest first: exactly one
+        Query, never a Scan."""
+        listing = Listing.of(owner_id)
         query: dict[str, Any] = {
-            "IndexName": schema.GALLERY_INDEX,
-            "KeyConditionExpression": Key(schema.GALLERY_PARTITION).eq(gallery),
+            "IndexName": listing.index,
+            "KeyConditionExpression": Key(listing.partition).eq(listing.value),
             "ScanIndexForward": False,
             # One extra item tells whether a next page exists, so the last page has no cursor.
             "Limit": limit + 1,
         }
         if cursor:
-            start = decode_cursor(cursor, fields=_CURSOR_FIELDS)
-            if start[schema.GALLERY_PARTITION] != gallery:
-                raise InvalidCursor("cursor belongs to another gallery")
+            start = decode_cursor(cursor, fields=listing.cursor_fields)
+            if start[listing.partition] != listing.value:
+                raise InvalidCursor("cursor belongs to another list of photos")
             query["ExclusiveStartKey"] = start
         items = self._table.query(**query)["Items"]
         photos = [Photo.from_item(item) for item in items[:limit]]
         next_cursor = None
         if len(items) > limit:
-            next_cursor = encode_cursor(_gallery_key(photos[-1]))
+            next_cursor = encode_cursor(listing.key_of(photos[-1]))
         return Page(photos=photos, next_cursor=next_cursor)
 
     def neighbours(self, *, photo: Photo) -> tuple[Photo | None, Photo | None]:
-        """The photos just newer and just older than `photo` in its gallery (one Query each way)."""
-        start = _gallery_key(photo)
+        """The photos just newer and just older than `photo` in the gallery (one Query each way)."""
+        listing = Listing.of(None)
+        start = listing.key_of(photo)
         found: list[Photo | None] = []
         for forward in (True, False):  # ascending = newer, descending = older
             items = self._table.query(
-                IndexName=schema.GALLERY_INDEX,
-                KeyConditionExpression=Key(schema.GALLERY_PARTITION).eq(photo.gallery),
+                IndexName=listing.index,
+                KeyConditionExpression=Key(listing.partition).eq(listing.value),
                 ScanIndexForward=forward,
                 ExclusiveStartKey=start,
                 Limit=1,

@@ -52,6 +52,10 @@ class Photo:
     created_at: str
     status: Status = Status.QUEUED
     gallery: str = schema.PUBLIC_GALLERY
+    # Who uploaded it: the account's stable id (Cognito `sub`) and its username, for display.
+    # None only for photos stored before accounts existed: nobody may delete those.
+    owner_id: str | None = None
+    owner_name: str | None = None
     attempts: int = 0
     error: str | None = None
     queued_at: str | None = None
@@ -71,6 +75,10 @@ class Photo:
         field_name = WAITING_SINCE.get(self.status)
         return getattr(self, field_name) if field_name else None
 
+    def is_owned_by(self, owner_id: str | None) -> bool:
+        """True when this photo was uploaded by the account `owner_id`."""
+        return owner_id is not None and self.owner_id == owner_id
+
     @property
     def gallery_sort(self) -> str:
         """Sort key in the gallery index: creation time, then id to break ties."""
@@ -82,6 +90,8 @@ class Photo:
             schema.PARTITION_KEY: self.photo_id,
             schema.GALLERY_PARTITION: self.gallery,
             schema.GALLERY_SORT: self.gallery_sort,
+            schema.OWNER_PARTITION: self.owner_id,
+            "owner_name": self.owner_name,
             "filename": self.filename,
             "content_type": self.content_type,
             "size_bytes": self.size_bytes,
@@ -119,6 +129,8 @@ class Photo:
             created_at=item["created_at"],
             status=Status(item["status"]),
             gallery=item.get(schema.GALLERY_PARTITION, schema.PUBLIC_GALLERY),
+            owner_id=item.get(schema.OWNER_PARTITION),
+            owner_name=item.get("owner_name"),
             attempts=int(item.get("attempts", 0)),
             error=item.get("error"),
             queued_at=item.get("queued_at"),

@@ -1,10 +1,15 @@
-"""Creates the bucket and table when they are missing (local emulator, first start)."""
+"""Creates the bucket, table and user pool when they are missing (local emulator, first start).
+
+`python -m photoshare_shared.provision` does that and also (re)sets the demo account, printing
+its password: what `docker compose`'s init service runs.
+"""
 
 from botocore.exceptions import ClientError
 
 from photoshare_shared import schema
 from photoshare_shared.aws import make_client
 from photoshare_shared.settings import Settings
+from photoshare_shared.userpool import DEMO_USERNAME, UserPoolIds, ensure_user, ensure_user_pool, new_password
 
 
 def ensure_bucket(settings: Settings) -> None:
@@ -48,7 +53,35 @@ def ensure_table(settings: Settings) -> None:
     dynamodb.get_waiter("table_exists").wait(TableName=settings.table)
 
 
-def ensure_resources(settings: Settings) -> None:
-    """Create everything the app needs in an empty account or emulator."""
+def ensure_resources(settings: Settings) -> UserPoolIds:
+    """Create everything the app needs in an empty account or emulator; the user pool's ids."""
     ensure_bucket(settings)
     ensure_table(settings)
+    return ensure_user_pool(settings)
+
+
+def ensure_demo_user(settings: Settings, ids: UserPoolIds) -> str:
+    """Create the demo account (or give it a new password); its password."""
+    password = new_password()
+    ensure_user(settings, ids, username=DEMO_USERNAME, password=password, email="demo@example.com")
+    return password
+
+
+def demo_banner(password: str) -> str:
+    """How to sign in as the demo account."""
+    return f"demo account: username {DEMO_USERNAME}, password {password}"
+
+
+def main() -> None:
+    """Provision the emulator and print the demo account."""
+    settings = Settings()
+    if not settings.uses_emulator:
+        # In AWS the deploy template owns these resources, and a demo account has no place there.
+        raise SystemExit("photoshare_shared.provision: only for the local emulator (set AWS_ENDPOINT_URL)")
+    ids = ensure_resources(settings)
+    print(f"bucket {settings.bucket}, table {settings.table}, user pool {ids.user_pool_id}, client {ids.client_id}")
+    print(demo_banner(ensure_demo_user(settings, ids)), flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -10,8 +10,12 @@ GALLERY_SORT = "gallery_sort"  # created_at#photo_id, so the index sorts by time
 # "what is queued, processing or failed" is a Query per status instead of a Scan.
 ATTENTION_INDEX = "attention"
 ATTENTION_PARTITION = "attention"
+# "My photos": each owner's photos, newest first. Sparse too: photos from before accounts
+# existed have no owner and stay out of it.
+OWNER_INDEX = "owner"
+OWNER_PARTITION = "owner_id"  # the Cognito user's `sub`
 
-# Until accounts exist every photo belongs to the one public gallery.
+# Every photo is in the one public gallery; the owner index lists each person's own.
 PUBLIC_GALLERY = "public"
 
 
@@ -22,12 +26,13 @@ def table_definition(table_name: str) -> dict[str, Any]:
         "BillingMode": "PAY_PER_REQUEST",
         "AttributeDefinitions": [
             {"AttributeName": name, "AttributeType": "S"}
-            for name in (PARTITION_KEY, GALLERY_PARTITION, GALLERY_SORT, ATTENTION_PARTITION)
+            for name in (PARTITION_KEY, GALLERY_PARTITION, GALLERY_SORT, ATTENTION_PARTITION, OWNER_PARTITION)
         ],
         "KeySchema": [{"AttributeName": PARTITION_KEY, "KeyType": "HASH"}],
         "GlobalSecondaryIndexes": [
             _index(GALLERY_INDEX, GALLERY_PARTITION, GALLERY_SORT),
             _index(ATTENTION_INDEX, ATTENTION_PARTITION, GALLERY_SORT),
+            _index(OWNER_INDEX, OWNER_PARTITION, GALLERY_SORT),
         ],
     }
 

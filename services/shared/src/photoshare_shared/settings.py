@@ -40,6 +40,18 @@ class Settings(BaseSettings):
     # Signs session cookies and CSRF tokens; set it whenever more than one web process runs.
     secret_key: str | None = None
 
+    # Accounts (Amazon Cognito). With both ids unset, the pool and app client named below are
+    # looked up by name: what `make dev` and `docker compose` create in the local emulator.
+    cognito_user_pool_id: str | None = None
+    cognito_client_id: str | None = None
+    cognito_pool_name: str = "photoshare-users"
+    # Whether people who are not signed in may see the gallery and photos (writing always needs an account).
+    public_browsing: bool = True
+    # Session cookie sent over HTTPS only; browsers make an exception for http://localhost and 127.0.0.1.
+    secure_cookies: bool = True
+    # Sign-in, sign-up and token requests per client address, in Flask-Limiter's notation.
+    signin_rate_limit: str = "10 per minute; 100 per hour"
+
     # Job reliability (DESIGN.md "Reliability settings"); the validator below keeps them consistent.
     task_time_limit_s: int = Field(default=150, ge=5)
     max_attempts: int = Field(default=5, ge=1, le=50)
@@ -62,6 +74,8 @@ class Settings(BaseSettings):
             )
         if self.stuck_after_s <= self.task_time_limit_s:
             raise ValueError("PHOTOSHARE_STUCK_AFTER_S must exceed PHOTOSHARE_TASK_TIME_LIMIT_S")
+        if (self.cognito_user_pool_id is None) != (self.cognito_client_id is None):
+            raise ValueError("set both PHOTOSHARE_COGNITO_USER_POOL_ID and PHOTOSHARE_COGNITO_CLIENT_ID, or neither")
         return self
 
     @cached_property
@@ -73,6 +87,13 @@ class Settings(BaseSettings):
     def max_upload_bytes(self) -> int:
         """The upload limit in bytes."""
         return self.max_upload_mb * MB
+
+    @cached_property
+    def cognito_region(self) -> str:
+        """The user pool's region: a pool id starts with it (us-east-1_AbC), else the app's region."""
+        if self.cognito_user_pool_id and "_" in self.cognito_user_pool_id:
+            return self.cognito_user_pool_id.split("_", 1)[0]
+        return self.aws_region
 
     @cached_property
     def uses_emulator(self) -> bool:

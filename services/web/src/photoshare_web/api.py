@@ -5,8 +5,8 @@ from typing import Any
 from flask import Blueprint, request, url_for
 
 from photoshare_shared.cursor import InvalidCursor
-from photoshare_shared.schema import PUBLIC_GALLERY
 from photoshare_web import operations
+from photoshare_web.accounts.current import protect_cookie_writes, require_user
 from photoshare_web.errors import Refused
 from photoshare_web.jobs import current_overview
 from photoshare_web.ratelimit import upload_limit
@@ -18,24 +18,31 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 
 MAX_PAGE_SIZE = 100
 
+bp.before_request(protect_cookie_writes)
+
 
 @bp.post("/photos")
 @upload_limit
 def upload_photo() -> tuple[dict[str, Any], int, dict[str, str]]:
     """Accept one image (multipart field `file`): 202 and the photo, processed in the background."""
+    owner = require_user("upload photos")
     if len(request.files.getlist("file")) > 1:
         raise Refused(400, "Send one photo per request in the form field 'file'.")
-    photo = accept_upload(request.files.get("file"), services=services())
+    photo = accept_upload(request.files.get("file"), owner=owner, services=services())
     location = url_for("api.get_photo", photo_id=photo.photo_id)
     return photo_json(photo, services().store), 202, {"Location": location}
 
 
 @bp.get("/photos")
 def list_photos() -> dict[str, Any]:
-    """A page of photos, newest first: {"items": [...], "next_cursor": ...}."""
+    """A page of photos, newest first: {"items": [...], "next_cursor": ...}; `owner=me`: only yours."""
     limit = _page_size(request.args.get("limit"))
+    owner = request.args.get("owner")
+    if owner not in (None, "", "me"):
+        raise Refused(400, "owner can only be 'me' (your own photos).")
+    owner_id = require_user("list your photos").sub if owner == "me" else None
     try:
-        page = services().catalog.page(gallery=PUBLIC_GALLERY, limit=limit, cursor=request.args.get("cursor") or None)
+        page = services().catalog.page(limit=limit, cursor=request.args.get("cursor") or None, owner_id=owner_id)
     except InvalidCursor as error:
         raise Refused(400, "The cursor is not valid: use next_cursor from a previous page.") from error
     store = services().store
@@ -50,15 +57,16 @@ def get_photo(photo_id: str) -> dict[str, Any]:
 
 @bp.delete("/photos/<photo_id>")
 def delete_photo(photo_id: str) -> tuple[str, int]:
-    """Delete a photo and all its files: 204, then GET gives 404."""
-    operations.delete_photo(operations.find_photo(photo_id).photo_id)
+    """Delete a photo and all its files: 204, then GET gives 404. Only its owner may."""
+    photo = operations.find_own_photo(photo_id, "delete it")
+    operations.delete_photo(photo.photo_id)
     return "", 204
 
 
 @bp.post("/photos/<photo_id>/retry")
 def retry_photo(photo_id: str) -> tuple[dict[str, Any], int, dict[str, str]]:
-    """Queue a FAILED photo again: 202; 409 when it is not FAILED."""
-    photo = operations.retry_photo(photo_id)
+    """Queue a FAILED photo again: 202; 409 when it is not FAILED. Only its owner may."""
+    photo = operations.retry_photo(operations.find_own_photo(photo_id, "retry it"))
     return photo_json(photo, services().store), 202, {"Location": url_for("api.get_photo", photo_id=photo.photo_id)}
 
 
@@ -70,8 +78,9 @@ def jobs() -> dict[str, Any]:
 
 @bp.post("/jobs/retry-failed")
 def retry_failed() -> tuple[dict[str, int], int]:
-    """Queue every FAILED photo again."""
-    return {"retried": operations.retry_all_failed()}, 202
+    """Queue every FAILED photo of the signed-in account again."""
+    owner = require_user("retry your failed photos")
+    return {"retried": operations.retry_all_failed(owner_id=owner.sub)}, 202
 
 
 def _page_size(raw: str | None) -> int:

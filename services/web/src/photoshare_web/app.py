@@ -8,14 +8,19 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from photoshare_shared.services import Services
 from photoshare_shared.settings import Settings
-from photoshare_web import api, errors, filters, health, pages, ratelimit, security
+from photoshare_web import accounts, api, errors, filters, health, pages, ratelimit, security
+from photoshare_web.accounts.provider import AccountServices
 
 # Multipart framing around the file part; the file itself is held to max_upload_bytes.
 _FORM_OVERHEAD_BYTES = 64 * 1024
 
 
-def create_app(settings: Settings | None = None, services: Services | None = None) -> Flask:
-    """Build the web app; services (S3, DynamoDB, Redis) are made from settings unless given."""
+def create_app(
+    settings: Settings | None = None,
+    services: Services | None = None,
+    account_services: AccountServices | None = None,
+) -> Flask:
+    """Build the web app; services (S3, DynamoDB, Redis, Cognito) are made from settings unless given."""
     settings = settings or Settings()
     app = Flask(__name__)
     app.config.update(
@@ -27,15 +32,18 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.extensions["photoshare"] = services or Services.from_settings(settings)
 
     csrf = CSRFProtect(app)
-    # The JSON API carries no ambient credentials (no cookies are read by it), so a forged
-    # cross-site request can do nothing a direct request could not.
+    # API callers authenticate with a Bearer token, which a forged cross-site request cannot
+    # carry; when the API is called with the session cookie instead (the page's own scripts),
+    # api.py asks for the CSRF token in a header.
     csrf.exempt(api.bp)
+    csrf.exempt(accounts.api.bp)
 
     ratelimit.register(app, settings)
     if settings.trusted_proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies)  # type: ignore[method-assign]
 
     app.register_blueprint(health.bp)
+    accounts.register(app, settings, account_services)
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
     errors.register(app, settings)

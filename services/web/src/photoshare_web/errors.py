@@ -4,9 +4,11 @@ import logging
 
 from botocore.exceptions import BotoCoreError, ClientError
 from flask import Flask, Response, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge, TooManyRequests
 
 from photoshare_shared.settings import Settings
+from photoshare_web.ratelimit import too_many_message
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +55,11 @@ def register(app: Flask, settings: Settings) -> None:
 
     @app.errorhandler(TooManyRequests)
     def _too_many(error: TooManyRequests) -> tuple[Response | str, int]:
-        return respond(429, f"Too many uploads from your address (limit: {error.description}); please wait a moment.")
+        return respond(429, too_many_message(error.description))
+
+    @app.errorhandler(CSRFError)
+    def _csrf(_: CSRFError) -> tuple[Response | str, int]:
+        return respond(400, "This page has expired (its security token is missing or old); reload it and try again.")
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException) -> tuple[Response | str, int]:

@@ -7,6 +7,7 @@ from kombu.exceptions import OperationalError
 
 from photoshare_shared.keys import is_photo_id
 from photoshare_shared.photo import Photo, Status
+from photoshare_web.accounts.current import require_user
 from photoshare_web.errors import Refused
 from photoshare_web.services import services
 
@@ -23,15 +24,23 @@ def find_photo(photo_id: str) -> Photo:
     return photo
 
 
+def find_own_photo(photo_id: str, action: str) -> Photo:
+    """The signed-in person's own photo: 401 when anonymous, 404 when missing, 403 when another's."""
+    user = require_user(action)
+    photo = find_photo(photo_id)
+    if not photo.is_owned_by(user.sub):
+        raise Refused(403, f"Only the person who uploaded this photo can {action}.")
+    return photo
+
+
 def delete_photo(photo_id: str) -> None:
     """Remove the item first, then the objects, so a running job cannot resurrect the photo."""
     services().catalog.delete(photo_id=photo_id)
     services().store.delete_photo(photo_id=photo_id)
 
 
-def retry_photo(photo_id: str) -> Photo:
+def retry_photo(photo: Photo) -> Photo:
     """Queue a FAILED photo again; 409 for any other status."""
-    photo = find_photo(photo_id)
     requeued = services().catalog.requeue_failed(photo_id=photo.photo_id)
     if requeued is None:
         current = services().catalog.get(photo_id=photo.photo_id) or photo
@@ -40,11 +49,11 @@ def retry_photo(photo_id: str) -> Photo:
     return requeued
 
 
-def retry_all_failed() -> int:
-    """Queue every FAILED photo again (up to a batch); returns how many."""
+def retry_all_failed(*, owner_id: str) -> int:
+    """Queue every FAILED photo of one owner again (up to a batch); returns how many."""
     count = 0
     for photo in services().attention.newest(status=Status.FAILED, limit=_RETRY_ALL_BATCH):
-        if services().catalog.requeue_failed(photo_id=photo.photo_id):
+        if photo.is_owned_by(owner_id) and services().catalog.requeue_failed(photo_id=photo.photo_id):
             _enqueue(photo.photo_id)
             count += 1
     return count

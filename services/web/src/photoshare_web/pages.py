@@ -5,8 +5,8 @@ from werkzeug.wrappers import Response
 
 from photoshare_shared.cursor import InvalidCursor
 from photoshare_shared.imageformats import ACCEPTED_NAMES
-from photoshare_shared.schema import PUBLIC_GALLERY
 from photoshare_web import operations
+from photoshare_web.accounts.current import current_user, require_user
 from photoshare_web.errors import Refused
 from photoshare_web.jobs import current_overview
 from photoshare_web.ratelimit import upload_limit
@@ -19,16 +19,27 @@ bp = Blueprint("pages", __name__)
 
 @bp.get("/")
 def gallery() -> str:
-    """Thumbnail tiles, newest first, one page at a time."""
+    """Everyone's photos as thumbnail tiles, newest first, one page at a time."""
+    return _gallery_page(owner_id=None)
+
+
+@bp.get("/mine")
+def my_photos() -> str:
+    """The signed-in person's own photos."""
+    return _gallery_page(owner_id=require_user("see your photos").sub)
+
+
+def _gallery_page(*, owner_id: str | None) -> str:
     cursor = request.args.get("cursor") or None
     try:
-        page = services().catalog.page(gallery=PUBLIC_GALLERY, limit=services().settings.page_size, cursor=cursor)
+        page = services().catalog.page(limit=services().settings.page_size, cursor=cursor, owner_id=owner_id)
     except InvalidCursor as error:
         raise Refused(400, "That page link is not valid; start again from the first page.") from error
     photos = [photo_json(photo, services().store) for photo in page.photos]
     return render_template(
         "gallery.html",
         photos=photos,
+        mine=owner_id is not None,
         next_cursor=page.next_cursor,
         paged=bool(cursor),
         max_mb=services().settings.max_upload_mb,
@@ -39,6 +50,7 @@ def gallery() -> str:
 @bp.get("/upload")
 def upload_form() -> str:
     """The upload form."""
+    require_user("upload photos")
     return _upload_page()
 
 
@@ -46,8 +58,9 @@ def upload_form() -> str:
 @upload_limit
 def upload() -> Response | tuple[str, int]:
     """Accept the form's file, then show the new photo's page."""
+    owner = require_user("upload photos")
     try:
-        photo = accept_upload(request.files.get("file"), services=services())
+        photo = accept_upload(request.files.get("file"), owner=owner, services=services())
     except Refused as refused:
         return _upload_page(error=refused.message), refused.status
     flash(f"Uploaded “{photo.filename}”; thumbnails are on their way.")
@@ -66,9 +79,11 @@ def photo_page(photo_id: str) -> str:
     found = operations.find_photo(photo_id)
     newer, older = services().catalog.neighbours(photo=found)
     photo = photo_json(found, services().store)
+    user = current_user()
     return render_template(
         "photo.html",
         photo=photo,
+        yours=found.is_owned_by(user.sub if user else None),
         newer_id=newer.photo_id if newer else None,
         older_id=older.photo_id if older else None,
     )
@@ -94,23 +109,23 @@ def download_original(photo_id: str) -> Response:
 @bp.get("/photos/<photo_id>/delete")
 def confirm_delete(photo_id: str) -> str:
     """Ask before deleting (works without JavaScript)."""
-    photo = photo_json(operations.find_photo(photo_id), services().store)
+    photo = photo_json(operations.find_own_photo(photo_id, "delete it"), services().store)
     return render_template("confirm_delete.html", photo=photo)
 
 
 @bp.post("/photos/<photo_id>/delete")
 def delete(photo_id: str) -> Response:
-    """Delete the photo and all its files, then go back to the gallery."""
-    photo = operations.find_photo(photo_id)
+    """Delete the photo and all its files, then go back to your photos."""
+    photo = operations.find_own_photo(photo_id, "delete it")
     operations.delete_photo(photo.photo_id)
     flash(f"Deleted “{photo.filename}”.")
-    return redirect(url_for("pages.gallery"), code=303)
+    return redirect(url_for("pages.my_photos"), code=303)
 
 
 @bp.post("/photos/<photo_id>/retry")
 def retry(photo_id: str) -> Response:
     """Queue a failed photo again and show its page."""
-    photo = operations.retry_photo(photo_id)
+    photo = operations.retry_photo(operations.find_own_photo(photo_id, "retry it"))
     flash(f"“{photo.filename}” is queued again.")
     return redirect(url_for("pages.photo_page", photo_id=photo.photo_id), code=303)
 
@@ -123,6 +138,7 @@ def jobs() -> str:
 
 @bp.post("/jobs/retry-failed")
 def retry_failed() -> Response:
-    """Queue every failed photo again."""
-    flash(f"Queued {operations.retry_all_failed()} failed photo(s) again.")
+    """Queue every failed photo of the signed-in person again."""
+    owner = require_user("retry your failed photos")
+    flash(f"Queued {operations.retry_all_failed(owner_id=owner.sub)} of your failed photo(s) again.")
     return redirect(url_for("pages.jobs"), code=303)

@@ -1,6 +1,6 @@
-"""Per-client upload rate limiting (Flask-Limiter, counters in the broker's Redis)."""
+"""Per-client rate limits on uploads and on sign-in attempts (Flask-Limiter, counters in the broker's Redis)."""
 
-from flask import Flask
+from flask import Flask, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
@@ -13,6 +13,17 @@ limiter = Limiter(get_remote_address, headers_enabled=True, swallow_errors=True)
 
 # One budget for the JSON API and the upload form together.
 upload_limit = limiter.shared_limit(lambda: services().settings.upload_rate_limit, scope="uploads", methods=["POST"])
+
+# One budget for every way of presenting a password or code: pages and the token API.
+signin_limit = limiter.shared_limit(lambda: services().settings.signin_rate_limit, scope="signin", methods=["POST"])
+_SIGNIN_BLUEPRINTS = frozenset({"accounts", "auth_api"})
+
+
+def too_many_message(limit: str | None) -> str:
+    """What a client over a limit is told, naming which limit it hit."""
+    if request.blueprint in _SIGNIN_BLUEPRINTS:
+        return f"Too many sign-in attempts from your address (limit: {limit}); please wait a minute and try again."
+    return f"Too many uploads from your address (limit: {limit}); please wait a moment."
 
 
 def register(app: Flask, settings: Settings) -> None:

@@ -20,6 +20,7 @@ def photo_json(photo: Photo, store: PhotoStore) -> dict[str, Any]:
     return {
         "id": photo.photo_id,
         "filename": photo.filename,
+        "owner": photo.owner_name,
         "status": photo.status.value,
         "error": photo.error,
         "attempts": photo.attempts,

@@ -11,6 +11,7 @@ from werkzeug.datastructures import FileStorage
 from photoshare_shared.keys import new_photo_id
 from photoshare_shared.photo import Photo, utc_now
 from photoshare_shared.services import Services
+from photoshare_web.accounts.tokens import Identity
 from photoshare_web.errors import STORAGE_DOWN, Refused, too_large_message
 from photoshare_web.sniff import NotAcceptedImage, inspect_image
 
@@ -19,8 +20,8 @@ log = logging.getLogger(__name__)
 _MAX_FILENAME_CHARS = 200
 
 
-def accept_upload(upload: FileStorage | None, *, services: Services) -> Photo:
-    """Store an accepted image and enqueue its job, or raise Refused having kept nothing."""
+def accept_upload(upload: FileStorage | None, *, owner: Identity, services: Services) -> Photo:
+    """Store an accepted image as `owner`'s and enqueue its job, or raise Refused having kept nothing."""
     if upload is None or (not upload.filename and upload.content_length == 0):
         raise Refused(400, "No file was sent: attach the photo as the form field 'file'.")
     stream = upload.stream
@@ -43,6 +44,8 @@ def accept_upload(upload: FileStorage | None, *, services: Services) -> Photo:
         created_at=now,
         queued_at=now,
         format=kind.format,
+        owner_id=owner.sub,
+        owner_name=owner.username,
     )
     try:
         services.store.put_original(photo_id=photo.photo_id, body=stream, content_type=kind.content_type)

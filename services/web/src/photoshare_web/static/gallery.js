@@ -11,7 +11,8 @@
       if (more.getAttribute("aria-busy") === "true") { return; }
       more.setAttribute("aria-busy", "true");
       more.textContent = "Loading…";
-      fetch("/api/photos?cursor=" + encodeURIComponent(more.dataset.cursor), { headers: { Accept: "application/json" } })
+      var owner = grid.dataset.owner ? "&owner=" + encodeURIComponent(grid.dataset.owner) : "";
+      fetch("/api/photos?cursor=" + encodeURIComponent(more.dataset.cursor) + owner, { headers: { Accept: "application/json" } })
         .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
         .then(function (page) {
           var first = null;
@@ -25,7 +26,7 @@
           if (first) { first.querySelector("a").focus({ preventScroll: true }); }
           if (page.next_cursor) {
             more.dataset.cursor = page.next_cursor;
-            more.href = "/?cursor=" + encodeURIComponent(page.next_cursor);
+            more.href = window.location.pathname + "?cursor=" + encodeURIComponent(page.next_cursor);
             more.textContent = "Load more";
             more.removeAttribute("aria-busy");
           } else {

@@ -172,6 +172,9 @@
     data.append("file", file, file.name);
     xhr.open("POST", "/api/photos");
     xhr.setRequestHeader("Accept", "application/json");
+    // The API is called with this page's session cookie, so it asks for the page's CSRF token.
+    var csrf = document.querySelector('meta[name="csrf-token"]');
+    if (csrf) { xhr.setRequestHeader("X-CSRFToken", csrf.content); }
     xhr.send(data);
   };
 

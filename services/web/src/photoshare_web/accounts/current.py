@@ -1,0 +1,111 @@
+"""Who is asking: a Bearer access token (API callers) or the signed session cookie (browsers).
+
+The session cookie holds the account's id and username, when its access token expires, and the
+refresh token; once the access token's hour is up the next request refreshes it at Cognito,
+which fails (and signs the browser out) when the account was deleted, disabled or signed out.
+"""
+
+import time
+
+from flask import current_app, g, request, session
+
+from photoshare_web.accounts.cognito import UNAVAILABLE, AccountError, Tokens
+from photoshare_web.accounts.provider import accounts
+from photoshare_web.accounts.tokens import Identity, InvalidToken, KeysUnavailable
+from photoshare_web.errors import Refused
+
+SESSION_KEY = "account"
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class Unauthenticated(Exception):
+    """The request needs a signed-in account (401); str(exc) says what to do."""
+
+    def __init__(self, message: str, *, token_error: bool = False) -> None:
+        super().__init__(message)
+        self.message = message
+        self.token_error = token_error  # a token was sent and refused (vs none was sent)
+
+
+def load_user() -> None:
+    """Resolve the caller once per request into g.user (None when anonymous)."""
+    g.user, g.signed_in_by = None, None
+    header = request.headers.get("Authorization")
+    if header is not None:
+        g.user, g.signed_in_by = _bearer_identity(header), "token"
+        return
+    g.user = _session_identity()
+    if g.user is not None:
+        g.signed_in_by = "session"
+
+
+def current_user() -> Identity | None:
+    """The signed-in account of this request, if any."""
+    return g.get("user")
+
+
+def require_user(action: str) -> Identity:
+    """The signed-in account, or 401 "Sign in to <action>."."""
+    user = current_user()
+    if user is None:
+        raise Unauthenticated(f"Sign in to {action}.")
+    return user
+
+
+def protect_cookie_writes() -> None:
+    """A state change authorised by the session cookie must carry the page's CSRF token."""
+    if g.get("signed_in_by") == "session" and request.method not in _SAFE_METHODS:
+        current_app.extensions["csrf"].protect()
+
+
+def remember(identity: Identity, tokens: Tokens) -> None:
+    """Sign this browser in (a new session cookie; nothing of it is kept on the server)."""
+    session.clear()
+    session[SESSION_KEY] = {
+        "sub": identity.sub,
+        "username": identity.username,
+        "refresh_token": tokens.refresh_token,
+        "expires_at": int(time.time()) + tokens.expires_in,
+    }
+    session.permanent = True
+
+
+def forget() -> str | None:
+    """Sign this browser out; the refresh token it held, to revoke."""
+    saved = session.get(SESSION_KEY) or {}
+    session.clear()
+    return saved.get("refresh_token")
+
+
+def _bearer_identity(header: str) -> Identity:
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthenticated("Send a Cognito access token as 'Authorization: Bearer <token>'.", token_error=True)
+    try:
+        return accounts().verifier.access_token(token.strip())
+    except InvalidToken as reason:
+        raise Unauthenticated(f"The access token was refused: {reason}.", token_error=True) from None
+    except KeysUnavailable:
+        raise Refused(503, UNAVAILABLE) from None
+
+
+def _session_identity() -> Identity | None:
+    saved = session.get(SESSION_KEY)
+    if not isinstance(saved, dict) or "sub" not in saved:
+        return None
+    identity = Identity(sub=saved["sub"], username=saved["username"])
+    if time.time() < saved.get("expires_at", 0):
+        return identity
+    try:
+        tokens = accounts().cognito.refresh(refresh_token=saved.get("refresh_token") or "")
+        fresh = accounts().verifier.id_token(tokens.id_token)
+    except (AccountError, KeysUnavailable) as error:
+        if isinstance(error, KeysUnavailable) or error.status >= 500:
+            return identity  # Cognito is down: the signed cookie still proves who this is; retry next time
+        session.clear()
+        return None
+    except InvalidToken:
+        session.clear()
+        return None
+    remember(fresh, tokens)
+    return fresh

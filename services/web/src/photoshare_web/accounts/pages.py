@@ -1,0 +1,133 @@
+"""Pages to sign up, confirm an account, sign in and sign out."""
+
+import re
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from photoshare_shared.userpool import PASSWORD_POLICY, PASSWORD_RULES
+from photoshare_web.accounts.cognito import AccountError
+from photoshare_web.accounts.current import current_user, forget, remember
+from photoshare_web.accounts.provider import accounts
+from photoshare_web.ratelimit import signin_limit
+
+bp = Blueprint("accounts", __name__)
+
+USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{2,31}$")
+USERNAME_RULES = "3 to 32 letters, digits, dots, dashes or underscores, starting with a letter or digit"
+_EMAIL_PATTERN = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
+_MAX_PASSWORD_CHARS = 256  # Cognito's own bound
+_CODE_PATTERN = re.compile(r"^\d{4,8}$")
+Page = Response | tuple[str, int] | str
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+@signin_limit
+def signup() -> Page:
+    """Create an account; then confirm it by email code (or, locally, go straight in)."""
+    if request.method == "GET":
+        return _form("signup.html")
+    username = request.form.get("username", "").strip()
+    email = request.form.get("email", "").strip()
+    password = request.form.get("password", "")
+    problem = _signup_problem(username, email, password)
+    if problem:
+        return _form("signup.html", error=problem, status=400, username=username, email=email)
+    try:
+        confirmed = accounts().cognito.sign_up(username=username, email=email, password=password)
+        if not confirmed:
+            flash(f"We emailed a confirmation code to {email}.")
+            return redirect(url_for("accounts.confirm", username=username), code=303)
+        return _signed_in(username, password, welcome=f"Welcome, {username}! Your account is ready.")
+    except AccountError as error:
+        return _form("signup.html", error=error.message, status=error.status, username=username, email=email)
+
+
+@bp.route("/confirm", methods=["GET", "POST"])
+@signin_limit
+def confirm() -> Page:
+    """Enter the code Cognito emailed to a new account (or ask for a new one)."""
+    username = (request.values.get("username") or "").strip()
+    if request.method == "GET":
+        return _form("confirm.html", username=username)
+    try:
+        if "resend" in request.form:
+            accounts().cognito.resend_code(username=username)
+            return _form("confirm.html", username=username, notice="A new code is on its way.")
+        code = request.form.get("code", "").strip()
+        if not _CODE_PATTERN.match(code):
+            return _form("confirm.html", error="Enter the code from the email (digits only).", status=400,
+                         username=username)
+        accounts().cognito.confirm(username=username, code=code)
+    except AccountError as error:
+        return _form("confirm.html", error=error.message, status=error.status, username=username)
+    flash("Your account is confirmed; sign in to start sharing.")
+    return redirect(url_for("accounts.signin", username=username), code=303)
+
+
+@bp.route("/signin", methods=["GET", "POST"])
+@signin_limit
+def signin() -> Page:
+    """Sign in with username and password; back to where the person was going."""
+    if request.method == "GET":
+        return _form("signin.html", username=request.args.get("username", ""))
+    username = request.form.get("username", "").strip()
+    password = request.form.get("password", "")
+    if not username or not password:
+        return _form("signin.html", error="Enter your username and password.", status=400, username=username)
+    try:
+        return _signed_in(username, password)
+    except AccountError as error:
+        unconfirmed = error.code == "UserNotConfirmedException"
+        return _form("signin.html", error=error.message, status=error.status, username=username,
+                     unconfirmed=unconfirmed)
+
+
+@bp.post("/signout")
+def signout() -> Response:
+    """Sign this browser out (the session ends at Cognito too)."""
+    refresh_token = forget()
+    if refresh_token:
+        accounts().cognito.revoke(refresh_token=refresh_token)
+    flash("You are signed out.")
+    return redirect(url_for("pages.gallery"), code=303)
+
+
+def safe_next(raw: str | None) -> str:
+    """Where to go after signing in: a path on this site only (never another site)."""
+    if raw and raw.startswith("/") and not raw.startswith(("//", "/\\")):
+        return raw
+    return url_for("pages.gallery")
+
+
+def _signed_in(username: str, password: str, *, welcome: str | None = None) -> Response:
+    tokens = accounts().cognito.sign_in(username=username, password=password)
+    identity = accounts().verifier.id_token(tokens.id_token)
+    remember(identity, tokens)
+    flash(welcome or f"Signed in as {identity.username}.")
+    return redirect(safe_next(request.values.get("next")), code=303)
+
+
+def _signup_problem(username: str, email: str, password: str) -> str | None:
+    if not USERNAME_PATTERN.match(username):
+        return f"Choose a username of {USERNAME_RULES}."
+    if len(email) > 254 or not _EMAIL_PATTERN.match(email):
+        return "Enter a valid email address: your confirmation code goes there."
+    if not PASSWORD_POLICY["MinimumLength"] <= len(password) <= _MAX_PASSWORD_CHARS:
+        return f"Choose a stronger password: {PASSWORD_RULES}."
+    return None
+
+
+def _form(template: str, *, error: str | None = None, status: int = 200, **fields: object) -> Page:
+    if current_user() is not None and template != "confirm.html":
+        return redirect(safe_next(request.values.get("next")), code=303)
+    page = render_template(
+        template,
+        error=error,
+        next=request.values.get("next", ""),
+        password_rules=PASSWORD_RULES,
+        username_rules=USERNAME_RULES,
+        min_password=PASSWORD_POLICY["MinimumLength"],
+        **fields,
+    )
+    return page, status

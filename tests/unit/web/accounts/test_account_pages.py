@@ -1,0 +1,182 @@
+"""Sign up, confirm, sign in and sign out through the pages (a browser's session cookie), with
+Cognito in moto: clear messages for every refusal, a secure cookie, no password kept anywhere."""
+
+import logging
+import re
+from io import BytesIO
+
+import pytest
+from flask.testing import FlaskClient
+from imagegen import photo_bytes
+
+from photoshare_shared.userpool import PASSWORD_RULES
+from photoshare_web.accounts.cognito import CognitoAccounts
+
+PASSWORD = "Correct-horse-42"
+
+
+def csrf(client: FlaskClient, path: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', client.get(path).get_data(as_text=True)).group(1)
+
+
+def post_form(client: FlaskClient, path: str, **fields: str):
+    return client.post(path, data={"csrf_token": csrf(client, path), **fields})
+
+
+def sign_up(client: FlaskClient, username: str = "carol", password: str = PASSWORD, email: str = ""):
+    return post_form(client, "/signup", username=username, email=email or f"{username}@example.com", password=password)
+
+
+def sign_in(client: FlaskClient, username: str, password: str, **extra: str):
+    return post_form(client, "/signin", username=username, password=password, **extra)
+
+
+def who(client: FlaskClient) -> dict:
+    return client.get("/api/auth/me").get_json()
+
+
+def test_sign_up_then_confirm_with_the_emailed_code_then_sign_in(anonymous):
+    # With real Cognito (not the emulator) a new account waits for the code sent to its email.
+    response = sign_up(anonymous)
+    assert response.status_code == 303 and response.headers["Location"] == "/confirm?username=carol"
+    assert "We emailed a confirmation code to carol@example.com." in anonymous.get("/confirm?username=carol").get_data(
+        as_text=True
+    )
+    refused = sign_in(anonymous, "carol", PASSWORD)
+    assert refused.status_code == 403
+    assert "not confirmed yet" in refused.get_data(as_text=True) and "/confirm?username=carol" in refused.get_data(
+        as_text=True
+    )
+    assert post_form(anonymous, "/confirm", username="carol", code="12ab").status_code == 400
+    confirmed = post_form(anonymous, "/confirm", username="carol", code="123456")
+    assert confirmed.status_code == 303 and confirmed.headers["Location"] == "/signin?username=carol"
+
+    signed_in = sign_in(anonymous, "carol", PASSWORD)
+    assert signed_in.status_code == 303 and signed_in.headers["Location"] == "/"
+    assert who(anonymous) == {"signed_in": True, "id": who(anonymous)["id"], "username": "carol"}
+    page = anonymous.get("/").get_data(as_text=True)
+    assert "Signed in as carol." in page and 'class="who"' in page and "data-uploader" in page
+
+
+def test_the_emulator_confirms_new_accounts_at_once(cognito, pool_ids):
+    # The local emulator sends no email; the browser tests sign up through the pages this way.
+    accounts = CognitoAccounts(cognito, pool_ids, auto_confirm=True)
+    assert accounts.sign_up(username="dave", email="dave@example.com", password=PASSWORD) is True
+    assert accounts.sign_in(username="dave", password=PASSWORD).access_token
+
+
+@pytest.mark.parametrize(
+    ("fields", "status", "message"),
+    [
+        ({"username": "a"}, 400, "Choose a username of 3 to 32"),
+        ({"username": "bad name!"}, 400, "Choose a username of 3 to 32"),
+        ({"email": "not-an-email"}, 400, "Enter a valid email address"),
+        ({"password": "short"}, 400, f"Choose a stronger password: {PASSWORD_RULES}."),
+        ({"password": "alllowercase1"}, 400, f"Choose a stronger password: {PASSWORD_RULES}."),
+        ({"username": "alice"}, 409, "That username is taken; please choose another."),
+    ],
+)
+def test_sign_up_refusals_say_what_to_fix_and_keep_what_was_typed(anonymous, alice, fields, status, message):
+    values = {"username": "erin", "email": "erin@example.com", "password": PASSWORD, **fields}
+    response = post_form(anonymous, "/signup", **values)
+    html = response.get_data(as_text=True)
+    assert response.status_code == status
+    assert message in html
+    assert f'value="{values["email"]}"' in html  # what was typed stays, except the password
+    assert values["password"] not in html
+
+
+def test_sign_in_refusals_are_clear_and_do_not_reveal_who_exists(anonymous, alice):
+    wrong = sign_in(anonymous, "alice", "Wrong-password-1")
+    nobody = sign_in(anonymous, "nobody-here", "Wrong-password-1")
+    for response in (wrong, nobody):
+        assert response.status_code == 401
+        assert "Incorrect username or password." in response.get_data(as_text=True)
+    empty = sign_in(anonymous, "alice", "")
+    assert empty.status_code == 400 and "Enter your username and password." in empty.get_data(as_text=True)
+    assert who(anonymous) == {"signed_in": False}
+
+
+def test_session_cookie_is_secure_httponly_samesite_and_holds_no_password(anonymous, alice):
+    response = sign_in(anonymous, "alice", alice.password)
+    cookie = next(value for value in response.headers.getlist("Set-Cookie") if value.startswith("photoshare_session="))
+    attributes = {part.strip().split("=")[0].lower() for part in cookie.split(";")}
+    assert {"secure", "httponly", "expires"} <= attributes
+    assert "SameSite=Lax" in cookie
+    assert alice.password not in cookie
+
+
+def test_sign_in_returns_to_a_local_page_only(anonymous, alice):
+    assert sign_in(anonymous, "alice", alice.password, next="/mine").headers["Location"] == "/mine"
+    anonymous.post("/signout", data={"csrf_token": csrf(anonymous, "/")})
+    for hostile in ("//evil.example/x", "https://evil.example/", "/\\evil.example"):
+        assert sign_in(anonymous, "alice", alice.password, next=hostile).headers["Location"] == "/"
+        anonymous.post("/signout", data={"csrf_token": csrf(anonymous, "/")})
+
+
+def test_sign_out_needs_csrf_then_forgets_the_session(anonymous, alice):
+    sign_in(anonymous, "alice", alice.password)
+    assert anonymous.post("/signout").status_code == 400
+    assert who(anonymous)["signed_in"]
+    response = anonymous.post("/signout", data={"csrf_token": csrf(anonymous, "/")})
+    assert response.status_code == 303
+    assert who(anonymous) == {"signed_in": False}
+    assert "You are signed out." in anonymous.get("/").get_data(as_text=True)
+
+
+def test_an_expired_session_is_refreshed_at_cognito_or_signed_out(anonymous, alice):
+    sign_in(anonymous, "alice", alice.password)
+    with anonymous.session_transaction() as session:
+        session["account"]["expires_at"] = 0  # the access token's hour is over
+    assert who(anonymous)["username"] == "alice"  # refreshed with the refresh token
+    with anonymous.session_transaction() as session:
+        assert session["account"]["expires_at"] > 0
+        session["account"].update(expires_at=0, refresh_token="revoked-or-forged")
+    assert who(anonymous) == {"signed_in": False}
+
+
+def test_the_page_scripts_call_the_api_with_the_cookie_and_a_csrf_header(anonymous, alice, publisher):
+    sign_in(anonymous, "alice", alice.password)
+    form = {"file": (BytesIO(photo_bytes(64, 48)), "a.jpg", "image/jpeg")}
+    refused = anonymous.post("/api/photos", data=form, content_type="multipart/form-data")
+    assert refused.status_code == 400 and "security token" in refused.get_json()["error"]
+    token = re.search(r'<meta name="csrf-token" content="([^"]+)"', anonymous.get("/").get_data(as_text=True)).group(1)
+    form = {"file": (BytesIO(photo_bytes(64, 48)), "a.jpg", "image/jpeg")}
+    accepted = anonymous.post("/api/photos", data=form, content_type="multipart/form-data",
+                              headers={"X-CSRFToken": token})
+    assert accepted.status_code == 202 and accepted.get_json()["owner"] == "alice"
+    assert publisher.published == [accepted.get_json()["id"]]
+
+
+def test_sign_in_attempts_are_rate_limited(make_app, metrics, alice):
+    client = make_app(signin_rate_limit="3 per minute").test_client()
+    answers = [sign_in(client, "alice", "Wrong-password-1").status_code for _ in range(3)]
+    assert answers == [401, 401, 401]
+    limited = sign_in(client, "alice", alice.password)
+    assert limited.status_code == 429
+    assert "Too many sign-in attempts from your address" in limited.get_data(as_text=True)
+    token = client.post("/api/auth/token", json={"username": "alice", "password": alice.password})
+    assert token.status_code == 429  # one budget for pages and the token API
+
+
+def test_private_browsing_asks_everyone_to_sign_in(make_app, alice):
+    app = make_app(public_browsing=False)
+    anonymous = app.test_client()
+    assert anonymous.get("/").headers["Location"] == "/signin?next=/"
+    assert anonymous.get("/jobs").status_code == 302
+    assert anonymous.get("/api/photos").status_code == 401
+    assert anonymous.get("/api/jobs").status_code == 401
+    assert anonymous.get("/signin").status_code == 200 and anonymous.get("/signup").status_code == 200
+    assert anonymous.get("/healthz").status_code == 200
+    assert sign_in(anonymous, "alice", alice.password).status_code == 303
+    assert anonymous.get("/").status_code == 200 and anonymous.get("/api/photos").status_code == 200
+
+
+def test_passwords_are_never_logged(anonymous, alice, caplog):
+    caplog.set_level(logging.DEBUG, logger="photoshare_web")
+    sign_up(anonymous, "frank", password="Secret-Sauce-77")
+    sign_in(anonymous, "alice", "Not-The-Password-9")
+    anonymous.post("/api/auth/token", json={"username": "alice", "password": "Another-Guess-8"})
+    logged = "\n".join(f"{record.getMessage()} {record.args}" for record in caplog.records)
+    for password in ("Secret-Sauce-77", "Not-The-Password-9", "Another-Guess-8"):
+        assert password not in logged
