@@ -148,6 +148,17 @@ def test_the_page_scripts_call_the_api_with_the_cookie_and_a_csrf_header(anonymo
     assert publisher.published == [accepted.get_json()["id"]]
 
 
+def test_a_renewal_keeps_the_pages_csrf_token_valid(anonymous, alice):
+    sign_in(anonymous, "alice", alice.password)
+    token = re.search(r'<meta name="csrf-token" content="([^"]+)"', anonymous.get("/").get_data(as_text=True)).group(1)
+    with anonymous.session_transaction() as session:
+        session["account"]["expires_at"] = 0  # this very request renews the session at Cognito
+    form = {"file": (BytesIO(photo_bytes(64, 48)), "a.jpg", "image/jpeg")}
+    response = anonymous.post("/api/photos", data=form, content_type="multipart/form-data",
+                              headers={"X-CSRFToken": token})
+    assert response.status_code == 202, response.get_json()
+
+
 def test_sign_in_attempts_are_rate_limited(make_app, metrics, alice):
     client = make_app(signin_rate_limit="3 per minute").test_client()
     answers = [sign_in(client, "alice", "Wrong-password-1").status_code for _ in range(3)]

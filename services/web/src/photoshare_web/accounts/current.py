@@ -58,9 +58,10 @@ def protect_cookie_writes() -> None:
         current_app.extensions["csrf"].protect()
 
 
-def remember(identity: Identity, tokens: Tokens) -> None:
-    """Sign this browser in (a new session cookie; nothing of it is kept on the server)."""
-    session.clear()
+def remember(identity: Identity, tokens: Tokens, *, renewal: bool = False) -> None:
+    """Sign this browser in, or renew its sign-in (the cookie is the session: nothing is kept here)."""
+    if not renewal:
+        session.clear()  # a new sign-in starts from nothing; a renewal keeps the CSRF token and messages
     session[SESSION_KEY] = {
         "sub": identity.sub,
         "username": identity.username,
@@ -107,5 +108,5 @@ def _session_identity() -> Identity | None:
     except InvalidToken:
         session.clear()
         return None
-    remember(fresh, tokens)
+    remember(fresh, tokens, renewal=True)
     return fresh
