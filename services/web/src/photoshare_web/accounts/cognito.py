@@ -99,7 +99,8 @@ class CognitoAccounts:
     def refresh(self, *, refresh_token: str) -> Tokens:
         """New access and ID tokens for a signed-in session (fails once the account is gone or signed out)."""
         try:
-            return self._tokens({"REFRESH_TOKEN": refresh_token}, flow="REFRESH_TOKEN_AUTH", refresh_token=refresh_token)
+            parameters = {"REFRESH_TOKEN": refresh_token}
+            return self._tokens(parameters, flow="REFRESH_TOKEN_AUTH", refresh_token=refresh_token)
         except AccountError as error:
             if error.status == 401:
                 raise AccountError(401, SESSION_OVER, error.code) from None
