@@ -9,6 +9,7 @@ from photoshare_shared.userpool import REFRESH_TOKEN_DAYS
 from photoshare_web.accounts import api, pages
 from photoshare_web.accounts.current import Unauthenticated, current_user, load_user
 from photoshare_web.accounts.provider import AccountServices, AccountsNotSetUp
+from photoshare_web.accounts.redaction import hide_secrets_in_aws_logs
 from photoshare_web.errors import respond, wants_json
 
 # Requests that need no idea of who is asking.
@@ -23,6 +24,7 @@ _OPEN_WHEN_PRIVATE = frozenset(
 def register(app: Flask, settings: Settings, services: AccountServices | None = None) -> None:
     """Install the account pages and API, resolve the caller of every request, enforce private browsing."""
     app.extensions["photoshare_accounts"] = services or AccountServices(settings)
+    hide_secrets_in_aws_logs()
     app.config.update(
         SESSION_COOKIE_NAME="photoshare_session",
         SESSION_COOKIE_HTTPONLY=True,
