@@ -66,22 +66,23 @@ def test_the_emulator_confirms_new_accounts_at_once(cognito, pool_ids):
 
 
 @pytest.mark.parametrize(
-    ("fields", "status", "message"),
+    ("fields", "status", "message", "focus"),
     [
-        ({"username": "a"}, 400, "Choose a username of 3 to 32"),
-        ({"username": "bad name!"}, 400, "Choose a username of 3 to 32"),
-        ({"email": "not-an-email"}, 400, "Enter a valid email address"),
-        ({"password": "short"}, 400, f"Choose a stronger password: {PASSWORD_RULES}."),
-        ({"password": "alllowercase1"}, 400, f"Choose a stronger password: {PASSWORD_RULES}."),
-        ({"username": "alice"}, 409, "That username is taken; please choose another."),
+        ({"username": "a"}, 400, "Choose a username of 3 to 32", "username"),
+        ({"username": "bad name!"}, 400, "Choose a username of 3 to 32", "username"),
+        ({"email": "not-an-email"}, 400, "Enter a valid email address", "email"),
+        ({"password": "short"}, 400, f"Choose a stronger password: {PASSWORD_RULES}.", "password"),
+        ({"password": "alllowercase1"}, 400, f"Choose a stronger password: {PASSWORD_RULES}.", "password"),
+        ({"username": "alice"}, 409, "That username is taken; please choose another.", "username"),
     ],
 )
-def test_sign_up_refusals_say_what_to_fix_and_keep_what_was_typed(anonymous, alice, fields, status, message):
+def test_sign_up_refusals_say_what_to_fix_and_keep_what_was_typed(anonymous, alice, fields, status, message, focus):
     values = {"username": "erin", "email": "erin@example.com", "password": PASSWORD, **fields}
     response = post_form(anonymous, "/signup", **values)
     html = response.get_data(as_text=True)
     assert response.status_code == status
     assert message in html
+    assert re.findall(r'<input id="(\w+)"[^>]*\bautofocus\b', html) == [focus]  # the cursor is where to fix
     assert f'value="{values["email"]}"' in html  # what was typed stays, except the password
     assert values["password"] not in html
 

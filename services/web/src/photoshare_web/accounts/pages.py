@@ -19,6 +19,8 @@ _EMAIL_PATTERN = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
 _MAX_PASSWORD_CHARS = 256  # Cognito's own bound
 _CODE_PATTERN = re.compile(r"^\d{4,8}$")
 Page = Response | tuple[str, int] | str
+# Which sign-up field a Cognito refusal is about, so the page puts the cursor there.
+_FIELD_AT_FAULT = {"InvalidPasswordException": "password", "AliasExistsException": "email"}
 
 
 @bp.route("/signup", methods=["GET", "POST"])
@@ -32,7 +34,8 @@ def signup() -> Page:
     password = request.form.get("password", "")
     problem = _signup_problem(username, email, password)
     if problem:
-        return _form("signup.html", error=problem, status=400, username=username, email=email)
+        field, message = problem
+        return _form("signup.html", error=message, status=400, focus=field, username=username, email=email)
     try:
         confirmed = accounts().cognito.sign_up(username=username, email=email, password=password)
         if not confirmed:
@@ -40,7 +43,9 @@ def signup() -> Page:
             return redirect(url_for("accounts.confirm", username=username), code=303)
         return _signed_in(username, password, welcome=f"Welcome, {username}! Your account is ready.")
     except AccountError as error:
-        return _form("signup.html", error=error.message, status=error.status, username=username, email=email)
+        field = _FIELD_AT_FAULT.get(error.code, "username")
+        return _form("signup.html", error=error.message, status=error.status, focus=field, username=username,
+                     email=email)
 
 
 @bp.route("/confirm", methods=["GET", "POST"])
@@ -70,7 +75,8 @@ def confirm() -> Page:
 def signin() -> Page:
     """Sign in with username and password; back to where the person was going."""
     if request.method == "GET":
-        return _form("signin.html", username=request.args.get("username", ""))
+        username = request.args.get("username", "")
+        return _form("signin.html", username=username, focus="password" if username else "username")
     username = request.form.get("username", "").strip()
     password = request.form.get("password", "")
     if not username or not password:
@@ -80,7 +86,7 @@ def signin() -> Page:
     except AccountError as error:
         unconfirmed = error.code == "UserNotConfirmedException"
         return _form("signin.html", error=error.message, status=error.status, username=username,
-                     unconfirmed=unconfirmed)
+                     unconfirmed=unconfirmed, focus="password")
 
 
 @bp.post("/signout")
@@ -108,22 +114,26 @@ def _signed_in(username: str, password: str, *, welcome: str | None = None) -> R
     return redirect(safe_next(request.values.get("next")), code=303)
 
 
-def _signup_problem(username: str, email: str, password: str) -> str | None:
+def _signup_problem(username: str, email: str, password: str) -> tuple[str, str] | None:
+    """(the field to fix, what to tell), or None when the form is fit to send to Cognito."""
     if not USERNAME_PATTERN.match(username):
-        return f"Choose a username of {USERNAME_RULES}."
+        return "username", f"Choose a username of {USERNAME_RULES}."
     if len(email) > 254 or not _EMAIL_PATTERN.match(email):
-        return "Enter a valid email address: your confirmation code goes there."
+        return "email", "Enter a valid email address: your confirmation code goes there."
     if not PASSWORD_POLICY["MinimumLength"] <= len(password) <= _MAX_PASSWORD_CHARS:
-        return f"Choose a stronger password: {PASSWORD_RULES}."
+        return "password", f"Choose a stronger password: {PASSWORD_RULES}."
     return None
 
 
-def _form(template: str, *, error: str | None = None, status: int = 200, **fields: object) -> Page:
+def _form(
+    template: str, *, error: str | None = None, status: int = 200, focus: str = "username", **fields: object
+) -> Page:
     if current_user() is not None and template != "confirm.html":
         return redirect(safe_next(request.values.get("next")), code=303)
     page = render_template(
         template,
         error=error,
+        focus=focus,
         next=request.values.get("next", ""),
         password_rules=PASSWORD_RULES,
         username_rules=USERNAME_RULES,
