@@ -3,9 +3,11 @@ Cognito in moto: clear messages for every refusal, a secure cookie, no password 
 
 import logging
 import re
+import time
 from io import BytesIO
 
 import pytest
+from botocore.stub import Stubber
 from flask.testing import FlaskClient
 from imagegen import photo_bytes
 
@@ -147,6 +149,19 @@ def test_the_page_scripts_call_the_api_with_the_cookie_and_a_csrf_header(anonymo
                               headers={"X-CSRFToken": token})
     assert accepted.status_code == 202 and accepted.get_json()["owner"] == "alice"
     assert publisher.published == [accepted.get_json()["id"]]
+
+
+def test_while_cognito_is_down_the_session_holds_and_renewal_waits_a_minute(anonymous, alice, app):
+    sign_in(anonymous, "alice", alice.password)
+    cognito = app.extensions["photoshare_accounts"].cognito
+    with anonymous.session_transaction() as session:
+        session["account"]["expires_at"] = 0
+    with Stubber(cognito._cognito) as stub:
+        stub.add_client_error("initiate_auth", service_error_code="InternalErrorException", http_status_code=500)
+        assert who(anonymous)["username"] == "alice"  # still signed in
+        assert who(anonymous)["username"] == "alice"  # and no second call: the stub has none left
+    with anonymous.session_transaction() as session:
+        assert 50 < session["account"]["expires_at"] - time.time() <= 60
 
 
 def test_a_renewal_keeps_the_pages_csrf_token_valid(anonymous, alice):

@@ -16,6 +16,7 @@ from photoshare_web.errors import Refused
 
 SESSION_KEY = "account"
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_RENEWAL_RETRY_S = 60
 
 
 class Unauthenticated(Exception):
@@ -100,13 +101,23 @@ def _session_identity() -> Identity | None:
     try:
         tokens = accounts().cognito.refresh(refresh_token=saved.get("refresh_token") or "")
         fresh = accounts().verifier.id_token(tokens.id_token)
-    except (AccountError, KeysUnavailable) as error:
-        if isinstance(error, KeysUnavailable) or error.status >= 500:
-            return identity  # Cognito is down: the signed cookie still proves who this is; retry next time
-        session.clear()
+    except KeysUnavailable:
+        return _retry_renewal_later(saved, identity)
+    except AccountError as error:
+        if error.status >= 500:
+            return _retry_renewal_later(saved, identity)
+        session.clear()  # expired, revoked, or the account is gone: signed out
         return None
     except InvalidToken:
         session.clear()
         return None
     remember(fresh, tokens, renewal=True)
     return fresh
+
+
+def _retry_renewal_later(saved: dict, identity: Identity) -> Identity:
+    """Cognito is unreachable: the signed cookie still proves who this is; try again in a minute,
+    not on every request."""
+    saved["expires_at"] = int(time.time()) + _RENEWAL_RETRY_S
+    session.modified = True
+    return identity
