@@ -37,30 +37,22 @@ def _pool_settings(cloudformation_json: dict[str, Any]) -> dict[str, Any]:
 _MODULE = f"tests.{__name__}"
 
 
-class _Settled:
-    """Ready as soon as made."""
+class _Shim:
+    """What the three models share: their type, name property and attributes come from class constants,
+    they are ready as soon as made, and moto deletes them through delete()."""
 
-    def is_created(self) -> bool:
-        return True
+    TYPE = ""
+    NAME_PROPERTY = ""
+    ATTRIBUTES: tuple[str, ...] = ()
+    id: str
 
+    @classmethod
+    def cloudformation_type(cls) -> str:
+        return cls.TYPE
 
-class CognitoUserPool(_Settled, CloudFormationModel):
-    """AWS::Cognito::UserPool as a pool in moto's cognito-idp; deletion protection holds."""
-
-    __module__ = _MODULE
-
-    ATTRIBUTES = ("Arn", "ProviderName", "ProviderURL", "UserPoolId")
-
-    def __init__(self, account_id: str, region_name: str, pool_id: str) -> None:
-        self.account_id, self.region_name, self.pool_id = account_id, region_name, pool_id
-
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::Cognito::UserPool"
-
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return "UserPoolName"
+    @classmethod
+    def cloudformation_name_type(cls) -> str:
+        return cls.NAME_PROPERTY
 
     @classmethod
     def has_cfn_attr(cls, attr: str) -> bool:
@@ -68,14 +60,38 @@ class CognitoUserPool(_Settled, CloudFormationModel):
 
     @property
     def physical_resource_id(self) -> str:
-        return self.pool_id
+        return self.id
 
     def get_cfn_attribute(self, attribute_name: str) -> str:
-        provider = f"cognito-idp.{self.region_name}.amazonaws.com/{self.pool_id}"
-        pool = _cognito(self.account_id, self.region_name).describe_user_pool(self.pool_id)
-        values = {"Arn": pool.arn, "ProviderName": provider, "ProviderURL": f"https://{provider}",
-                  "UserPoolId": self.pool_id}
-        return values[attribute_name]
+        return self.cfn_attributes()[attribute_name]
+
+    def cfn_attributes(self) -> dict[str, str]:
+        raise NotImplementedError
+
+    @classmethod
+    def delete_from_cloudformation_json(  # type: ignore[misc]
+        cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str
+    ) -> None:
+        raise NotImplementedError("deleted through delete()")
+
+    def is_created(self) -> bool:
+        return True
+
+
+class CognitoUserPool(_Shim, CloudFormationModel):
+    """AWS::Cognito::UserPool as a pool in moto's cognito-idp; deletion protection holds."""
+
+    __module__ = _MODULE
+    TYPE, NAME_PROPERTY = "AWS::Cognito::UserPool", "UserPoolName"
+    ATTRIBUTES = ("Arn", "ProviderName", "ProviderURL", "UserPoolId")
+
+    def __init__(self, account_id: str, region_name: str, pool_id: str) -> None:
+        self.account_id, self.region_name, self.id = account_id, region_name, pool_id
+
+    def cfn_attributes(self) -> dict[str, str]:
+        provider = f"cognito-idp.{self.region_name}.amazonaws.com/{self.id}"
+        arn = _cognito(self.account_id, self.region_name).describe_user_pool(self.id).arn
+        return {"Arn": arn, "ProviderName": provider, "ProviderURL": f"https://{provider}", "UserPoolId": self.id}
 
     @classmethod
     def create_from_cloudformation_json(  # type: ignore[misc]
@@ -91,48 +107,27 @@ class CognitoUserPool(_Settled, CloudFormationModel):
         account_id: str, region_name: str,
     ) -> "CognitoUserPool":
         backend = _cognito(account_id, region_name)
-        backend.update_user_pool(original_resource.pool_id, _pool_settings(cloudformation_json))
+        backend.update_user_pool(original_resource.id, _pool_settings(cloudformation_json))
         return original_resource
-
-    @classmethod
-    def delete_from_cloudformation_json(  # type: ignore[misc]
-        cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str
-    ) -> None:
-        raise NotImplementedError("deleted through delete()")
 
     def delete(self, account_id: str, region_name: str) -> None:
         backend = _cognito(account_id, region_name)
-        if backend.describe_user_pool(self.pool_id).extended_config.get("DeletionProtection") == "ACTIVE":
-            raise ValueError(f"user pool {self.pool_id} has deletion protection")
-        backend.delete_user_pool(self.pool_id)
+        if backend.describe_user_pool(self.id).extended_config.get("DeletionProtection") == "ACTIVE":
+            raise ValueError(f"user pool {self.id} has deletion protection")
+        backend.delete_user_pool(self.id)
 
 
-class CognitoUserPoolClient(_Settled, CloudFormationModel):
+class CognitoUserPoolClient(_Shim, CloudFormationModel):
     """AWS::Cognito::UserPoolClient as an app client of the pool in moto's cognito-idp."""
 
     __module__ = _MODULE
+    TYPE, ATTRIBUTES = "AWS::Cognito::UserPoolClient", ("ClientId",)
 
     def __init__(self, pool_id: str, client_id: str) -> None:
-        self.pool_id, self.client_id = pool_id, client_id
+        self.pool_id, self.id = pool_id, client_id
 
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::Cognito::UserPoolClient"
-
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return ""
-
-    @classmethod
-    def has_cfn_attr(cls, attr: str) -> bool:
-        return attr == "ClientId"
-
-    @property
-    def physical_resource_id(self) -> str:
-        return self.client_id
-
-    def get_cfn_attribute(self, attribute_name: str) -> str:
-        return {"ClientId": self.client_id}[attribute_name]
+    def cfn_attributes(self) -> dict[str, str]:
+        return {"ClientId": self.id}
 
     @classmethod
     def create_from_cloudformation_json(  # type: ignore[misc]
@@ -152,24 +147,18 @@ class CognitoUserPoolClient(_Settled, CloudFormationModel):
         fixed = ("UserPoolId", "GenerateSecret")
         settings = {k: v for k, v in cloudformation_json["Properties"].items() if k not in fixed}
         backend = _cognito(account_id, region_name)
-        backend.update_user_pool_client(original_resource.pool_id, original_resource.client_id, settings)
+        backend.update_user_pool_client(original_resource.pool_id, original_resource.id, settings)
         return original_resource
 
-    @classmethod
-    def delete_from_cloudformation_json(  # type: ignore[misc]
-        cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str
-    ) -> None:
-        raise NotImplementedError("deleted through delete()")
-
     def delete(self, account_id: str, region_name: str) -> None:
-        _cognito(account_id, region_name).delete_user_pool_client(self.pool_id, self.client_id)
+        _cognito(account_id, region_name).delete_user_pool_client(self.pool_id, self.id)
 
 
-class CloudFrontDistribution(_Settled, CloudFormationModel):
+class CloudFrontDistribution(_Shim, CloudFormationModel):
     """AWS::CloudFront::Distribution as a record: an id, a DomainName and the resolved configuration."""
 
     __module__ = _MODULE
-
+    TYPE, ATTRIBUTES = "AWS::CloudFront::Distribution", ("DomainName", "Id")
     made: dict[str, "CloudFrontDistribution"] = {}  # by id: what the tests read
 
     def __init__(self, properties: dict[str, Any]) -> None:
@@ -178,24 +167,8 @@ class CloudFrontDistribution(_Settled, CloudFormationModel):
         self.properties = properties
         self.made[self.id] = self
 
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::CloudFront::Distribution"
-
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return ""
-
-    @classmethod
-    def has_cfn_attr(cls, attr: str) -> bool:
-        return attr in ("DomainName", "Id")
-
-    @property
-    def physical_resource_id(self) -> str:
-        return self.id
-
-    def get_cfn_attribute(self, attribute_name: str) -> str:
-        return {"DomainName": self.domain_name, "Id": self.id}[attribute_name]
+    def cfn_attributes(self) -> dict[str, str]:
+        return {"DomainName": self.domain_name, "Id": self.id}
 
     @classmethod
     def create_from_cloudformation_json(  # type: ignore[misc]
@@ -211,12 +184,6 @@ class CloudFrontDistribution(_Settled, CloudFormationModel):
     ) -> "CloudFrontDistribution":
         original_resource.properties = cloudformation_json["Properties"]
         return original_resource
-
-    @classmethod
-    def delete_from_cloudformation_json(  # type: ignore[misc]
-        cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str
-    ) -> None:
-        raise NotImplementedError("deleted through delete()")
 
     def delete(self, account_id: str, region_name: str) -> None:
         self.made.pop(self.id, None)
