@@ -15,7 +15,7 @@ help:
 	@echo "make test-unit    unit tests only (no processes started)"
 	@echo "make test-compose build and run the stack under Docker Compose, scale and kill workers (needs Docker)"
 	@echo "make deploy STACK=name [PARAMS='K=V ...']  create or update the AWS stack (deploy/)"
-	@echo "make smoke STACK=name | URL=http://...      end-to-end check of a deployed site"
+	@echo "make smoke STACK=name | URL=https://...     end-to-end check of a deployed site"
 	@echo "make destroy STACK=name                     delete the AWS stack (asks first)"
 	@echo "make lint-deploy  cfn-lint and checkov on deploy/template.yaml"
 	@echo "make bench        performance benchmarks, one table of ratios (a few minutes; see README)"

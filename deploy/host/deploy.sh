@@ -7,7 +7,9 @@ set -euo pipefail
 release=$(realpath "$1")
 state=/etc/photoshare
 # shellcheck source=/dev/null
-source "$state/deploy.env"   # APP_VERSION, AWS_REGION, PHOTOSHARE_BUCKET, PHOTOSHARE_TABLE (from the stack)
+# APP_VERSION, AWS_REGION, PHOTOSHARE_BUCKET, PHOTOSHARE_TABLE, PHOTOSHARE_COGNITO_USER_POOL_ID,
+# PHOTOSHARE_COGNITO_CLIENT_ID (from the stack)
+source "$state/deploy.env"
 
 bash "$release/deploy/host/install-compose.sh"
 
@@ -17,13 +19,17 @@ if [ ! -s "$state/secret.env" ]; then
   echo "PHOTOSHARE_SECRET_KEY=$(openssl rand -hex 32)" > "$state/secret.env"
 fi
 
-# compose.aws.yaml reads these; WEB_BIND/WEB_PORT publish the web on port 80 of the host.
+# compose.aws.yaml reads these; WEB_BIND/WEB_PORT publish the web on port 80 of the host, which
+# only CloudFront reaches: exactly one proxy, whose X-Forwarded-For and X-Forwarded-Proto count.
 umask 077
 {
   cat "$state/secret.env"
   echo "AWS_REGION=$AWS_REGION"
   echo "PHOTOSHARE_BUCKET=$PHOTOSHARE_BUCKET"
   echo "PHOTOSHARE_TABLE=$PHOTOSHARE_TABLE"
+  echo "PHOTOSHARE_COGNITO_USER_POOL_ID=$PHOTOSHARE_COGNITO_USER_POOL_ID"
+  echo "PHOTOSHARE_COGNITO_CLIENT_ID=$PHOTOSHARE_COGNITO_CLIENT_ID"
+  echo "PHOTOSHARE_TRUSTED_PROXIES=1"
   echo "WEB_BIND=0.0.0.0"
   echo "WEB_PORT=80"
   echo "IMAGE_TAG=$APP_VERSION"

@@ -37,6 +37,8 @@ def cmd_up(args: argparse.Namespace) -> int:
     cfn, ec2 = aws.client("cloudformation"), aws.client("ec2")
     if not {"VpcId", "SubnetId"} <= params.keys() and stack.describe(cfn, args.stack) is None:
         params = {**network.default_network(ec2), **params}
+    if "CloudFrontPrefixListId" not in params:  # looked up every time: an older stack lacks it
+        params.update(network.cloudfront_prefix_list(ec2))
     packed = bundle.make_bundle()
     params.setdefault("AppVersion", packed.version)
     if "BundleKey" not in params:
@@ -64,7 +66,8 @@ def cmd_status(args: argparse.Namespace) -> int:
     """Print the stack's state, outputs and the instance's state."""
     aws = Aws()
     current = stack.require(aws.client("cloudformation"), args.stack)
-    echo(f"stack {args.stack}: {current['StackStatus']} (updated {current.get('LastUpdatedTime', current['CreationTime']):%Y-%m-%d %H:%M:%S %Z})")
+    updated = current.get("LastUpdatedTime", current["CreationTime"])
+    echo(f"stack {args.stack}: {current['StackStatus']} (updated {updated:%Y-%m-%d %H:%M:%S %Z})")
     outputs = stack.outputs(current)
     show_outputs(outputs)
     if "InstanceId" in outputs:
@@ -102,7 +105,8 @@ def cmd_down(args: argparse.Namespace) -> int:
     current = stack.require(cfn, args.stack)
     outputs = stack.outputs(current)
     if not args.yes:
-        what = "".join(f"and DELETE its {name} " for name, on in (("photos", args.empty_bucket), ("table", args.delete_table)) if on)
+        doomed = (("photos", args.empty_bucket), ("table", args.delete_table))
+        what = "".join(f"and DELETE its {name} " for name, on in doomed if on)
         answer = input(f"Delete stack {args.stack} {what}in {aws.region}? Type the stack name to confirm: ")
         if answer.strip() != args.stack:
             raise DeployError("not confirmed; nothing deleted")
@@ -141,7 +145,9 @@ def parser() -> argparse.ArgumentParser:
     down = sub.add_parser("down", help="delete the stack")
     down.add_argument("--stack", required=True)
     down.add_argument("--yes", action="store_true", help="do not ask for confirmation")
-    down.add_argument("--empty-bucket", action="store_true", help="also empty and delete the photo bucket (kept otherwise)")
+    down.add_argument(
+        "--empty-bucket", action="store_true", help="also empty and delete the photo bucket (kept otherwise)"
+    )
     down.add_argument("--delete-table", action="store_true", help="also delete the photo table (kept otherwise)")
     for command in (up, down):
         command.add_argument("--poll", type=float, default=5.0, help="seconds between event polls")

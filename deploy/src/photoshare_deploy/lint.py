@@ -25,7 +25,8 @@ class Result:
 
 
 def _uv() -> str:
-    for candidate in (os.environ.get("UV"), shutil.which("uv"), str(Path(__file__).resolve().parents[3] / ".tools/bin/uv")):
+    tools = Path(__file__).resolve().parents[3] / ".tools/bin/uv"
+    for candidate in (os.environ.get("UV"), shutil.which("uv"), str(tools)):
         if candidate and Path(candidate).exists():
             return candidate
     raise DeployError("uv not found (needed to run checkov): run `make install` first")
@@ -42,8 +43,10 @@ def cfn_lint(template: Path = TEMPLATE_PATH) -> Result:
 
 def checkov(template: Path = TEMPLATE_PATH) -> Result:
     """checkov's CloudFormation checks, offline; fails on any failed check or a skip without a reason."""
+    # Not checkov's --quiet: it leaves the skipped checks out of the JSON, so a skip without a
+    # reason would go unseen.
     cmd = [_uv(), "tool", "run", "--quiet", "--from", CHECKOV, "checkov", "--file", str(template),
-           "--framework", "cloudformation", "--skip-download", "--output", "json", "--quiet"]
+           "--framework", "cloudformation", "--skip-download", "--output", "json"]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=900)
     try:
         data = json.loads(proc.stdout)
@@ -55,8 +58,14 @@ def checkov(template: Path = TEMPLATE_PATH) -> Result:
     lines = [f"FAILED {c['check_id']} {c['resource']}: {c['check_name']}" for c in failed]
     lines += [f"SKIPPED without a reason {c['check_id']} {c['resource']}" for c in skipped if not _reason(c)]
     summary = data.get("summary", {}) if isinstance(data, dict) else {}
-    lines.append(f"checkov: {summary.get('passed', 0)} passed, {len(failed)} failed, {len(skipped)} skipped with a reason")
-    return Result(not failed and all(_reason(c) for c in skipped), "\n".join(lines))
+    listed = summary.get("skipped", 0) == len(skipped)
+    if not listed:
+        lines.append(f"checkov skipped {summary.get('skipped')} checks but listed {len(skipped)}")
+    lines += [f"skipped {c['check_id']} {c['resource']}: {_reason(c)}" for c in skipped if _reason(c)]
+    lines.append(
+        f"checkov: {summary.get('passed', 0)} passed, {len(failed)} failed, {len(skipped)} skipped with a reason"
+    )
+    return Result(listed and not failed and all(_reason(c) for c in skipped), "\n".join(lines))
 
 
 def _reason(check: dict[str, object]) -> str:

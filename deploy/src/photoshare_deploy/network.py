@@ -1,4 +1,5 @@
-"""Where the host goes when no VpcId/SubnetId is given: the default VPC and one of its default subnets."""
+"""Where the host goes (the default VPC and one of its default subnets, unless given) and who may
+reach it (CloudFront's origin-facing prefix list of the region)."""
 
 from typing import Any
 
@@ -20,6 +21,22 @@ def default_network(ec2: Any) -> dict[str, str]:
         raise DeployError(f"default VPC {vpc_id} has no default subnet: pass --param SubnetId=subnet-...")
     subnet = sorted(subnets, key=lambda s: s["AvailabilityZone"])[0]
     return {"VpcId": vpc_id, "SubnetId": subnet["SubnetId"]}
+
+
+CLOUDFRONT_ORIGIN_FACING = "com.amazonaws.global.cloudfront.origin-facing"
+
+
+def cloudfront_prefix_list(ec2: Any) -> dict[str, str]:
+    """{"CloudFrontPrefixListId": ...}: the region's prefix list of CloudFront's origin-facing servers."""
+    lists = ec2.describe_managed_prefix_lists(
+        Filters=[{"Name": "prefix-list-name", "Values": [CLOUDFRONT_ORIGIN_FACING]}]
+    )["PrefixLists"]
+    if not lists:
+        raise DeployError(
+            f"no managed prefix list {CLOUDFRONT_ORIGIN_FACING} in this region: "
+            "pass --param CloudFrontPrefixListId=pl-..."
+        )
+    return {"CloudFrontPrefixListId": lists[0]["PrefixListId"]}
 
 
 def instance_state(ec2: Any, instance_id: str) -> str:

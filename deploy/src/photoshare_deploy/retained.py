@@ -1,4 +1,5 @@
-"""The bucket and table outlive the stack (DeletionPolicy Retain); these remove them when asked."""
+"""The bucket, table and user pool outlive the stack (DeletionPolicy Retain); the bucket and table
+are removed here when asked, the pool only by hand (it has deletion protection)."""
 
 from collections.abc import Callable
 
@@ -8,7 +9,9 @@ from photoshare_deploy import buckets
 from photoshare_deploy.awsenv import Aws
 
 
-def remove_data(aws: Aws, outputs: dict[str, str], *, empty_bucket: bool, delete_table: bool, echo: Callable[[str], None]) -> None:
+def remove_data(
+    aws: Aws, outputs: dict[str, str], *, empty_bucket: bool, delete_table: bool, echo: Callable[[str], None]
+) -> None:
     """Empty and delete the photo bucket and/or delete the table; say what is kept."""
     bucket, table = outputs.get("BucketName"), outputs.get("TableName")
     if bucket and empty_bucket:
@@ -31,3 +34,6 @@ def remove_data(aws: Aws, outputs: dict[str, str], *, empty_bucket: bool, delete
                 raise
     elif table:
         echo(f"kept table {table} (the catalog stays; `down --delete-table` or delete it by hand)")
+    if outputs.get("UserPoolId"):
+        echo(f"kept user pool {outputs['UserPoolId']} (the accounts stay; it has deletion protection, "
+             "turn that off in the Cognito console to delete it)")

@@ -136,7 +136,7 @@ class Smoke:
     def create_account(self) -> Login:
         """A temporary account in the pool the site names at /api/auth/config."""
         if self.cognito is None:
-            raise DeployError("no account to sign in with: give --username and --password")
+            raise DeployError("no account to sign in with: give --username (its password in PHOTOSHARE_SMOKE_PASSWORD)")
         pool = self._request("GET", "/api/auth/config").json()["user_pool_id"]
         account = TemporaryAccount(self.cognito(pool), pool)
         login = account.create()
@@ -193,7 +193,9 @@ class Smoke:
         self._request("GET", f"/api/photos/{self.photo_id}", ok=(404,))
         self.photo_id = None
 
-    def _request(self, method: str, path: str, ok: tuple[int, ...] = (200,), quiet: bool = False, **kwargs: Any) -> requests.Response:
+    def _request(
+        self, method: str, path: str, ok: tuple[int, ...] = (200,), quiet: bool = False, **kwargs: Any
+    ) -> requests.Response:
         try:
             response = self.http.request(method, self.base + path, timeout=self.http_timeout_s, **kwargs)
         except requests.RequestException:

@@ -13,7 +13,7 @@ from photoshare_deploy.errors import DeployError
 TEMPLATE_PATH = Path(__file__).resolve().parents[2] / "template.yaml"
 
 # Parameters photoshare-deploy fills in itself unless given with --param.
-MANAGED = ("AppVersion", "BundleBucket", "BundleKey", "VpcId", "SubnetId")
+MANAGED = ("AppVersion", "BundleBucket", "BundleKey", "VpcId", "SubnetId", "CloudFrontPrefixListId")
 
 
 class _CfnLoader(yaml.SafeLoader):

@@ -1,4 +1,5 @@
-"""What checkov does not see in deploy/template.yaml: the app's table, IMDSv2, TLS-only, scoped IAM, SG."""
+"""What checkov does not see in deploy/template.yaml: the app's table and user pool, IMDSv2, TLS-only,
+scoped IAM, the security group, CloudFront in front of the host."""
 
 import json
 import re
@@ -10,6 +11,7 @@ import yaml
 
 from photoshare_deploy import template
 from photoshare_shared.schema import table_definition
+from photoshare_shared.userpool import client_definition, user_pool_definition
 
 ROOT = Path(__file__).parents[3]
 TEMPLATE = template.load()
@@ -106,10 +108,13 @@ def test_security_group_opens_only_the_web_port_and_conditional_ssh():
             assert (rule["FromPort"], rule["ToPort"]) == (22, 22)
             assert condition == "HasAdminCidr" and rule["CidrIp"] == {"Ref": "AdminCidr"}
         else:
-            assert (rule["FromPort"], rule["ToPort"]) == (80, 80) and rule["CidrIp"] == {"Ref": "HttpCidr"}
+            # The web port only from CloudFront's origin-facing servers: no address range at all.
+            assert (rule["FromPort"], rule["ToPort"]) == (80, 80) and condition is None
+            assert rule["SourcePrefixListId"] == {"Ref": "CloudFrontPrefixListId"}
+            assert not {"CidrIp", "CidrIpv6", "SourceSecurityGroupId"} & rule.keys()
     assert TEMPLATE["Parameters"]["AdminCidr"]["Default"] == ""
     assert TEMPLATE["Conditions"]["HasAdminCidr"] == {"Fn::Not": [{"Fn::Equals": [{"Ref": "AdminCidr"}, ""]}]}
-    assert TEMPLATE["Parameters"]["HttpCidr"]["Default"] == "0.0.0.0/0"
+    assert "Default" not in TEMPLATE["Parameters"]["CloudFrontPrefixListId"]
 
 
 def _statements() -> list[dict[str, Any]]:
@@ -136,12 +141,103 @@ def test_instance_role_is_scoped_to_this_bucket_table_and_log_group():
             assert all("PhotoTable" in json.dumps(r) for r in resources)
         if any(a.startswith("logs:") for a in actions):
             assert all("${LogGroup}" in json.dumps(r) for r in resources)
+        # The web uses Cognito's public APIs (sign-up, sign-in, refresh, revoke) only.
+        assert not any(a.startswith("cognito") for a in actions), statement
     managed = props("InstanceRole")["ManagedPolicyArns"]
     assert managed == [{"Fn::Sub": "arn:${AWS::Partition}:iam::aws:policy/AmazonSSMManagedInstanceCore"}]
 
 
 def test_outputs():
-    assert {"SiteUrl", "BucketName", "TableName", "InstanceId"} <= TEMPLATE["Outputs"].keys()
+    outputs = TEMPLATE["Outputs"]
+    assert {"SiteUrl", "BucketName", "TableName", "InstanceId", "UserPoolId", "UserPoolClientId"} <= outputs.keys()
+    assert outputs["SiteUrl"]["Value"] == {"Fn::Sub": "https://${Distribution.DomainName}"}
+    assert outputs["UserPoolId"]["Value"] == {"Ref": "UserPool"}
+    assert outputs["UserPoolClientId"]["Value"] == {"Ref": "UserPoolClient"}
+
+
+# CreateUserPool argument -> AWS::Cognito::UserPool property, where the names differ.
+POOL_PROPERTY = {"PoolName": "UserPoolName"}
+# The template's own: accounts outlive mistakes, the cheapest plan that has what the app uses, tags.
+TEMPLATE_ONLY_POOL = {"DeletionProtection", "UserPoolTier", "UserPoolTags"}
+
+
+def test_user_pool_matches_the_apps_definition():
+    app = {POOL_PROPERTY.get(k, k): v for k, v in user_pool_definition("name").items()}
+    pool = props("UserPool")
+    assert pool["UserPoolName"] == {"Fn::Sub": "photoshare-${AWS::StackName}"} and app.pop("UserPoolName") == "name"
+    assert {k: v for k, v in pool.items() if k not in TEMPLATE_ONLY_POOL | {"UserPoolName"}} == app
+
+
+def test_user_pool_keeps_peoples_accounts():
+    assert RESOURCES["UserPool"]["DeletionPolicy"] == RESOURCES["UserPool"]["UpdateReplacePolicy"] == "Retain"
+    assert props("UserPool")["DeletionProtection"] == "ACTIVE"
+
+
+def test_client_matches_the_apps_definition():
+    app = client_definition("pool")
+    assert app.pop("UserPoolId") == "pool" and props("UserPoolClient")["UserPoolId"] == {"Ref": "UserPool"}
+    assert {k: v for k, v in props("UserPoolClient").items() if k != "UserPoolId"} == app
+
+
+def _distribution() -> dict[str, Any]:
+    return props("Distribution")["DistributionConfig"]
+
+
+MANAGED_CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
+MANAGED_CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"
+MANAGED_ALL_VIEWER = "216adef6-5c7f-47e4-b989-5492eafa07d3"
+
+
+def test_cloudfront_serves_https_with_its_own_certificate():
+    config = _distribution()
+    assert config["Enabled"] is True
+    assert config["ViewerCertificate"] == {"CloudFrontDefaultCertificate": True}
+    assert (config["PriceClass"], config["HttpVersion"]) == ("PriceClass_100", "http2and3")
+    behaviors = [config["DefaultCacheBehavior"], *config["CacheBehaviors"]]
+    assert all(b["ViewerProtocolPolicy"] == "redirect-to-https" and b["Compress"] is True for b in behaviors)
+    assert all(b["TargetOriginId"] == "host" for b in behaviors)
+
+
+def test_cloudfront_passes_the_app_through_uncached_and_caches_only_static_files():
+    default = _distribution()["DefaultCacheBehavior"]
+    assert set(default["AllowedMethods"]) == {"GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"}
+    assert default["CachePolicyId"] == MANAGED_CACHING_DISABLED
+    assert default["OriginRequestPolicyId"] == MANAGED_ALL_VIEWER  # Host, cookies, query, Authorization
+    [static] = _distribution()["CacheBehaviors"]
+    assert static["PathPattern"] == "/static/*" and static["CachePolicyId"] == MANAGED_CACHING_OPTIMIZED
+    assert set(static["AllowedMethods"]) == {"GET", "HEAD"}
+
+
+def test_cloudfront_reaches_the_host_over_http_by_the_elastic_ips_dns_name():
+    [origin] = _distribution()["Origins"]
+    assert origin["Id"] == "host"
+    custom = origin["CustomOriginConfig"]
+    assert (custom["OriginProtocolPolicy"], custom["HTTPPort"]) == ("http-only", 80)
+    assert custom["OriginReadTimeout"] == 60  # the most without a quota increase: 25 MB uploads
+    assert origin["OriginCustomHeaders"] == [{"HeaderName": "X-Forwarded-Proto", "HeaderValue": "https"}]
+    name, values = origin["DomainName"]["Fn::Sub"]
+    assert name == "ec2-${Dashed}.${Zone}"
+    assert values["Dashed"] == {"Fn::Join": ["-", {"Fn::Split": [".", {"Ref": "PublicAddress"}]}]}
+    assert values["Zone"] == {
+        "Fn::If": ["IsUsEast1", "compute-1.amazonaws.com", {"Fn::Sub": "${AWS::Region}.compute.amazonaws.com"}]
+    }
+    assert TEMPLATE["Conditions"]["IsUsEast1"] == {"Fn::Equals": [{"Ref": "AWS::Region"}, "us-east-1"]}
+
+
+def test_the_host_learns_the_pool_and_trusts_exactly_one_proxy():
+    init = RESOURCES["Instance"]["Metadata"]["AWS::CloudFormation::Init"]
+    env = init["app"]["files"]["/etc/photoshare/deploy.env"]["content"]["Fn::Sub"]
+    assert "PHOTOSHARE_COGNITO_USER_POOL_ID=${UserPool}\n" in env
+    assert "PHOTOSHARE_COGNITO_CLIENT_ID=${UserPoolClient}\n" in env
+    deploy_sh = (ROOT / "deploy/host/deploy.sh").read_text()
+    for name in ("PHOTOSHARE_COGNITO_USER_POOL_ID", "PHOTOSHARE_COGNITO_CLIENT_ID"):
+        assert f'echo "{name}=${name}"' in deploy_sh
+    assert 'echo "PHOTOSHARE_TRUSTED_PROXIES=1"' in deploy_sh
+    aws = yaml.safe_load((ROOT / "compose.aws.yaml").read_text())
+    for service in ("web", "worker", "beat"):
+        environment = aws["services"][service]["environment"]
+        for name in ("PHOTOSHARE_COGNITO_USER_POOL_ID", "PHOTOSHARE_COGNITO_CLIENT_ID"):
+            assert environment[name].startswith(f"${{{name}:?"), (service, name)
 
 
 def test_host_runs_the_four_services_from_the_aws_compose_files_with_awslogs():
@@ -160,6 +256,8 @@ def test_host_runs_the_four_services_from_the_aws_compose_files_with_awslogs():
     assert re.search(r"\$\{WEB_BIND:-[^}]*\}:\$\{WEB_PORT:-8000\}:8000", json.dumps(base["services"]["web"]["ports"]))
 
 
-@pytest.mark.parametrize("name", ["AppVersion", "BundleBucket", "BundleKey", "VpcId", "SubnetId"])
+@pytest.mark.parametrize(
+    "name", ["AppVersion", "BundleBucket", "BundleKey", "VpcId", "SubnetId", "CloudFrontPrefixListId"]
+)
 def test_cli_managed_parameters_exist(name: str):
     assert name in TEMPLATE["Parameters"] and name in template.MANAGED

@@ -35,7 +35,8 @@ class Settings(BaseSettings):
     page_size: int = Field(default=24, ge=1, le=100)
     # Per client address, in Flask-Limiter's notation; shared by the API and the upload form.
     upload_rate_limit: str = "60 per minute; 600 per hour"
-    # How many reverse proxies in front of the web set X-Forwarded-For (0: use the peer address).
+    # How many reverse proxies in front of the web set X-Forwarded-For and X-Forwarded-Proto
+    # (0: the peer address and the connection's own scheme count).
     trusted_proxies: int = Field(default=0, ge=0, le=5)
     # Signs session cookies and CSRF tokens; set it whenever more than one web process runs.
     secret_key: str | None = None

@@ -40,7 +40,11 @@ def create_app(
 
     ratelimit.register(app, settings)
     if settings.trusted_proxies:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies)  # type: ignore[method-assign]
+        # The client address (rate limits) and the scheme (https:// URLs, CSRF's same-origin check)
+        # come from the trusted proxies' headers, and from nobody else's.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=settings.trusted_proxies, x_proto=settings.trusted_proxies
+        )
 
     app.register_blueprint(health.bp)
     accounts.register(app, settings, account_services)

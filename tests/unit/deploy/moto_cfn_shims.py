@@ -1,0 +1,194 @@
+"""Test-only CloudFormation models for the template's resources that moto's CloudFormation lacks.
+
+moto skips resource types it has no model for (AWS::Cognito::UserPool, AWS::Cognito::UserPoolClient,
+AWS::CloudFront::Distribution here) and then fails the whole stack on the outputs that read their
+attributes (UserPoolId, SiteUrl, ...). These models let the tests run `photoshare-deploy up/down`
+on the real template against moto:
+
+- the pool and the client are made in moto's own cognito-idp backend from the template's properties
+  (CloudFormation names are the API's, but for UserPoolName), so a test can read the password
+  policy, the client's flows and token settings back from the pool itself;
+- the distribution is only a record of its resolved configuration with an id and a
+  `*.cloudfront.net` DomainName: nothing serves it.
+
+moto finds models through `CloudFormationModel.__subclasses__()` (direct subclasses only), cached
+by an lru_cache on first use. Importing this module defines them and clears those caches, so it
+must be imported before the first stack is created (the deploy tests import it at the top).
+"""
+
+import secrets
+from typing import Any
+
+from moto.cloudformation import parsing
+from moto.cognitoidp.models import CognitoIdpBackend, cognitoidp_backends
+from moto.core.common_models import CloudFormationModel
+
+
+def _cognito(account_id: str, region_name: str) -> CognitoIdpBackend:
+    return cognitoidp_backends[account_id][region_name]
+
+
+def _pool_settings(cloudformation_json: dict[str, Any]) -> dict[str, Any]:
+    """CreateUserPool/UpdateUserPool arguments from the resource's properties, less the name."""
+    return {k: v for k, v in cloudformation_json["Properties"].items() if k != "UserPoolName"}
+
+
+# moto's model registry files every model under the second part of its module name (moto.<service>...).
+_MODULE = f"tests.{__name__}"
+
+
+class _Shim:
+    """What the three models share: their type, name property and attributes come from class constants,
+    they are ready as soon as made, and moto deletes them through delete()."""
+
+    TYPE = ""
+    NAME_PROPERTY = ""
+    ATTRIBUTES: tuple[str, ...] = ()
+    id: str
+
+    @classmethod
+    def cloudformation_type(cls) -> str:
+        return cls.TYPE
+
+    @classmethod
+    def cloudformation_name_type(cls) -> str:
+        return cls.NAME_PROPERTY
+
+    @classmethod
+    def has_cfn_attr(cls, attr: str) -> bool:
+        return attr in cls.ATTRIBUTES
+
+    @property
+    def physical_resource_id(self) -> str:
+        return self.id
+
+    def get_cfn_attribute(self, attribute_name: str) -> str:
+        return self.cfn_attributes()[attribute_name]
+
+    def cfn_attributes(self) -> dict[str, str]:
+        raise NotImplementedError
+
+    @classmethod
+    def delete_from_cloudformation_json(  # type: ignore[misc]
+        cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str
+    ) -> None:
+        raise NotImplementedError("deleted through delete()")
+
+    def is_created(self) -> bool:
+        return True
+
+
+class CognitoUserPool(_Shim, CloudFormationModel):
+    """AWS::Cognito::UserPool as a pool in moto's cognito-idp; deletion protection holds."""
+
+    __module__ = _MODULE
+    TYPE, NAME_PROPERTY = "AWS::Cognito::UserPool", "UserPoolName"
+    ATTRIBUTES = ("Arn", "ProviderName", "ProviderURL", "UserPoolId")
+
+    def __init__(self, account_id: str, region_name: str, pool_id: str) -> None:
+        self.account_id, self.region_name, self.id = account_id, region_name, pool_id
+
+    def cfn_attributes(self) -> dict[str, str]:
+        provider = f"cognito-idp.{self.region_name}.amazonaws.com/{self.id}"
+        arn = _cognito(self.account_id, self.region_name).describe_user_pool(self.id).arn
+        return {"Arn": arn, "ProviderName": provider, "ProviderURL": f"https://{provider}", "UserPoolId": self.id}
+
+    @classmethod
+    def create_from_cloudformation_json(  # type: ignore[misc]
+        cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str,
+        **kwargs: Any,
+    ) -> "CognitoUserPool":
+        pool = _cognito(account_id, region_name).create_user_pool(resource_name, _pool_settings(cloudformation_json))
+        return cls(account_id, region_name, pool.id)
+
+    @classmethod
+    def update_from_cloudformation_json(  # type: ignore[misc]
+        cls, original_resource: "CognitoUserPool", new_resource_name: str, cloudformation_json: dict[str, Any],
+        account_id: str, region_name: str,
+    ) -> "CognitoUserPool":
+        backend = _cognito(account_id, region_name)
+        backend.update_user_pool(original_resource.id, _pool_settings(cloudformation_json))
+        return original_resource
+
+    def delete(self, account_id: str, region_name: str) -> None:
+        backend = _cognito(account_id, region_name)
+        if backend.describe_user_pool(self.id).extended_config.get("DeletionProtection") == "ACTIVE":
+            raise ValueError(f"user pool {self.id} has deletion protection")
+        backend.delete_user_pool(self.id)
+
+
+class CognitoUserPoolClient(_Shim, CloudFormationModel):
+    """AWS::Cognito::UserPoolClient as an app client of the pool in moto's cognito-idp."""
+
+    __module__ = _MODULE
+    TYPE, ATTRIBUTES = "AWS::Cognito::UserPoolClient", ("ClientId",)
+
+    def __init__(self, pool_id: str, client_id: str) -> None:
+        self.pool_id, self.id = pool_id, client_id
+
+    def cfn_attributes(self) -> dict[str, str]:
+        return {"ClientId": self.id}
+
+    @classmethod
+    def create_from_cloudformation_json(  # type: ignore[misc]
+        cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str,
+        **kwargs: Any,
+    ) -> "CognitoUserPoolClient":
+        settings = dict(cloudformation_json["Properties"])
+        pool_id, secret = settings.pop("UserPoolId"), settings.pop("GenerateSecret", False)
+        client = _cognito(account_id, region_name).create_user_pool_client(pool_id, secret, settings)
+        return cls(pool_id, client.id)
+
+    @classmethod
+    def update_from_cloudformation_json(  # type: ignore[misc]
+        cls, original_resource: "CognitoUserPoolClient", new_resource_name: str,
+        cloudformation_json: dict[str, Any], account_id: str, region_name: str,
+    ) -> "CognitoUserPoolClient":
+        fixed = ("UserPoolId", "GenerateSecret")
+        settings = {k: v for k, v in cloudformation_json["Properties"].items() if k not in fixed}
+        backend = _cognito(account_id, region_name)
+        backend.update_user_pool_client(original_resource.pool_id, original_resource.id, settings)
+        return original_resource
+
+    def delete(self, account_id: str, region_name: str) -> None:
+        _cognito(account_id, region_name).delete_user_pool_client(self.pool_id, self.id)
+
+
+class CloudFrontDistribution(_Shim, CloudFormationModel):
+    """AWS::CloudFront::Distribution as a record: an id, a DomainName and the resolved configuration."""
+
+    __module__ = _MODULE
+    TYPE, ATTRIBUTES = "AWS::CloudFront::Distribution", ("DomainName", "Id")
+    made: dict[str, "CloudFrontDistribution"] = {}  # by id: what the tests read
+
+    def __init__(self, properties: dict[str, Any]) -> None:
+        self.id = "E" + secrets.token_hex(6).upper()
+        self.domain_name = f"d{secrets.token_hex(7)}.cloudfront.net"
+        self.properties = properties
+        self.made[self.id] = self
+
+    def cfn_attributes(self) -> dict[str, str]:
+        return {"DomainName": self.domain_name, "Id": self.id}
+
+    @classmethod
+    def create_from_cloudformation_json(  # type: ignore[misc]
+        cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str,
+        **kwargs: Any,
+    ) -> "CloudFrontDistribution":
+        return cls(cloudformation_json["Properties"])
+
+    @classmethod
+    def update_from_cloudformation_json(  # type: ignore[misc]
+        cls, original_resource: "CloudFrontDistribution", new_resource_name: str,
+        cloudformation_json: dict[str, Any], account_id: str, region_name: str,
+    ) -> "CloudFrontDistribution":
+        original_resource.properties = cloudformation_json["Properties"]
+        return original_resource
+
+    def delete(self, account_id: str, region_name: str) -> None:
+        self.made.pop(self.id, None)
+
+
+# moto cached its list of models when it first needed one; make it look again.
+for _cached in (parsing.get_model_list, parsing.get_model_map, parsing.get_name_type_map):
+    _cached.cache_clear()
