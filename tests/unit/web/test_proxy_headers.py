@@ -29,3 +29,13 @@ def test_the_scheme_is_the_one_the_outermost_trusted_proxy_saw(make_app, alice):
     # The viewer reached the first proxy over HTTPS; the second proxy reached the web over HTTP.
     assert original_url(make_app(trusted_proxies=2), alice, "https, http").startswith("https://")
     assert original_url(make_app(trusted_proxies=1), alice, "https, http").startswith("http://")
+
+
+def test_https_responses_tell_browsers_to_stay_on_https(make_app):
+    behind_cloudfront = make_app(trusted_proxies=1).test_client()
+    assert behind_cloudfront.get("/", headers={"X-Forwarded-Proto": "https"}).headers[
+        "Strict-Transport-Security"
+    ] == "max-age=31536000"
+    assert "Strict-Transport-Security" not in behind_cloudfront.get("/").headers  # plain HTTP
+    direct = make_app(trusted_proxies=0).test_client()
+    assert "Strict-Transport-Security" not in direct.get("/", headers={"X-Forwarded-Proto": "https"}).headers
