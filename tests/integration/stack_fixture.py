@@ -136,8 +136,13 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
             )
             settings = env.settings()
             pool = ensure_resources(settings)
-            # Every tier's tests upload from 127.0.0.1 into this one stack, far faster than a person.
-            environ = {**env.environ(), "PHOTOSHARE_UPLOAD_RATE_LIMIT": "100000 per minute"}
+            # Every tier's tests upload and sign in from 127.0.0.1 into this one stack, far faster
+            # than a person (the limits themselves are tested in the unit tier).
+            environ = {
+                **env.environ(),
+                "PHOTOSHARE_UPLOAD_RATE_LIMIT": "100000 per minute",
+                "PHOTOSHARE_SIGNIN_RATE_LIMIT": "100000 per minute",
+            }
             launch("worker", lambda out: processes.start_worker(environ, concurrency=1, output=out))
             launch("web", lambda out: processes.start_web(environ, web_port, output=out))
         except Exception as error:
