@@ -55,7 +55,9 @@ def to_planes(img: Image.Image, size: tuple[int, int], box: Box) -> tuple[Planes
     if img.mode == "YCbCr":  # straight from the JPEG decoder
         luma, blue, red = (img.getchannel(band) for band in range(3))  # split() is ~5x slower here
         return Planes(luma, blue, red, 1.0), box
-    rgb = _flatten(img).convert("RGB")
+    rgb = _flatten(img)
+    if rgb.mode != "RGB":
+        rgb = rgb.convert("RGB")  # (converting RGB to RGB would copy it)
     # convert("L") is JPEG's luma and several times faster than convert("YCbCr"), which then only
     # runs on the quarter-size picture the chroma needs.
     chroma = rgb.reduce(2).convert("YCbCr")
