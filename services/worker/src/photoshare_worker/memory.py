@@ -10,14 +10,15 @@ log = logging.getLogger(__name__)
 MB = 1024 * 1024
 # glibc's mallopt() parameters (malloc.h).
 _M_TRIM_THRESHOLD = -1
+_M_TOP_PAD = -2
 _M_MMAP_THRESHOLD = -3
 # Every photo allocates and frees the same tens of MB of images (Pillow, in blocks of up to 16 MB).
 # By default glibc maps big blocks fresh and returns freed heap to the OS, so each job page-faults
 # them in again: ~4,300 faults and 10-12% of a 12 MP render. Blocks below 32 MB come from the heap,
-# and up to 64 MB of free heap is kept: the working set of a 24 MP photo, no more (resident memory
-# stays at its high-water mark; a process above PHOTOSHARE_WORKER_MAX_MEMORY_MB is still replaced).
+# and 64 MB of free heap is kept, also after a bigger photo gave more back: the working set of a
+# 24 MP photo, no more (a process above PHOTOSHARE_WORKER_MAX_MEMORY_MB is still replaced).
 MMAP_THRESHOLD = 32 * MB
-TRIM_THRESHOLD = 64 * MB
+KEEP = 64 * MB
 
 
 def keep_freed_memory() -> bool:
@@ -28,7 +29,8 @@ def keep_freed_memory() -> bool:
         return False
     mallopt.argtypes = (ctypes.c_int, ctypes.c_int)
     mallopt.restype = ctypes.c_int
-    applied = bool(mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD)) and bool(mallopt(_M_TRIM_THRESHOLD, TRIM_THRESHOLD))
+    settings = ((_M_MMAP_THRESHOLD, MMAP_THRESHOLD), (_M_TRIM_THRESHOLD, KEEP), (_M_TOP_PAD, KEEP))
+    applied = all([bool(mallopt(parameter, value)) for parameter, value in settings])
     if not applied:
         log.warning("mallopt refused the memory settings; the worker runs with the defaults")
     return applied
