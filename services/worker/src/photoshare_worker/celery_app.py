@@ -14,8 +14,9 @@ app.conf.update(
     # Fresh pool processes now and then, and at once after a memory-hungry image.
     worker_max_tasks_per_child=200,
     worker_max_memory_per_child=settings.worker_max_memory_mb * 1024,  # KiB
-    worker_send_task_events=True,
-    task_send_sent_event=True,
+    # No task events unless someone watches: each task would publish three to Redis (CPU in the
+    # worker and Redis on the cores the jobs need). Flower turns them on while it runs.
+    worker_send_task_events=False,
 )
 app.autodiscover_tasks(["photoshare_worker"], related_name="tasks", force=True)
 
