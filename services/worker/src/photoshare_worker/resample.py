@@ -16,8 +16,8 @@ _WHITE = (255, 255, 255)
 # JFIF's YCbCr -> RGB, as libjpeg decodes it, applied to Y, Cb, Cr planes merged as "RGB": unlike
 # convert("RGB") from YCbCr, which floors (on average 0.3 levels darker), it rounds.
 _YCBCR_TO_RGB = (1, 0, 1.402, -179.456, 1, -0.344136, -0.714136, 135.458816, 1, 1.772, 0, -226.816)
-# Chroma often shrinks more than 2x (e.g. 1500 -> 640): box-reduce it first (far cheaper than
-# LANCZOS taps); colour detail at that scale is not visible.
+# Chroma often shrinks more than 2x (e.g. 1500 -> 640): box-reduce it by 2 first, which halves its
+# cost for 0.1-0.25 dB of RGB PSNR on the bench's and the tests' photos (luma is unaffected).
 _CHROMA_REDUCING_GAP = 1.0
 
 
