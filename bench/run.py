@@ -62,7 +62,7 @@ def _row(target: str, figure: str, reference: str, ratio: float | None, ok: bool
     return [target, figure, reference, "" if ratio is None else f"{ratio:.2f} ({goal})", verdict]
 
 
-def table(d: dict[str, Any], s: dict[str, Any], p: dict[str, Any], c: dict[str, Any]) -> list[list[str]]:
+def table(d: dict[str, Any], s: dict[str, Any], p: dict[str, Any], cores: dict[str, Any]) -> list[list[str]]:
     """The rows: target, figure, reference, ratio (with its goal), verdict."""
     rows = []
     by_file = {i["file"]: i for i in d["inputs"]}
@@ -183,13 +183,13 @@ def table(d: dict[str, Any], s: dict[str, Any], p: dict[str, Any], c: dict[str, 
                 ">= 1.00",
             )
         )
-    if c:
+    if cores:
         rows.append(
             _row(
                 "3   ceiling: renders only",
-                f"1 loop {c['alone_ms']:.0f} ms/photo, 2 loops at once {c['side_by_side_ms']:.0f} ms each",
+                f"1 loop {cores['alone_ms']:.0f} ms/photo, 2 loops at once {cores['side_by_side_ms']:.0f} ms each",
                 "2 cores",
-                c["throughput"],
+                cores["throughput"],
                 None,
                 "x, no AWS/Celery",
             )
