@@ -159,3 +159,18 @@ def test_other_formats_are_left_alone() -> None:
     img = opened(out.getvalue())
     assert shrink_on_load(img, (1280, 960)) is None
     assert img.size == (4000, 3000)
+
+
+@pytest.mark.parametrize("eighths", [1, 2, 3, 4])
+@pytest.mark.parametrize("subsampling", ["4:4:4", "4:2:2", "4:2:0"])
+@pytest.mark.parametrize("progressive", [False, True])
+def test_every_scale_decodes_every_common_sampling(eighths: int, subsampling: str, progressive: bool) -> None:
+    stored = (1603, 1201)  # odd, and not a multiple of the 16-pixel MCU
+    data = jpeg(stored, subsampling=subsampling, progressive=progressive)
+    target = (stored[0] * eighths // 8, stored[1] * eighths // 8)
+    img = opened(data)
+    shrink_on_load(img, target)
+    img.load()
+    assert img.size == (-(-stored[0] * eighths // 8), -(-stored[1] * eighths // 8))
+    reference = opened(data).convert("RGB").resize(img.size, Image.Resampling.LANCZOS)
+    assert luma_psnr(img.convert("RGB"), reference) > 30
