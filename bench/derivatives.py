@@ -2,8 +2,9 @@
 
 Run as its own process (`python -m bench.derivatives PHOTO... --out result.json`): it pins itself
 to one core and sets VIPS_CONCURRENCY=1 before pyvips is imported, so every contender gets exactly
-one core. Contenders run interleaved (one of each per round) so machine noise hits them alike;
-the figure is the median of the timed rounds after one warm-up round.
+one core, and tunes malloc as a worker pool process does (photoshare_worker.memory). Contenders
+run interleaved (one of each per round) so machine noise hits them alike; the figure is the
+median of the timed rounds after one warm-up round.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from PIL import Image, ImageChops, ImageOps, ImageStat  # noqa: E402
 
 from photoshare_shared.imageformats import LARGE, SMALL  # noqa: E402
 from photoshare_worker.imaging import render_photo  # noqa: E402
+from photoshare_worker.memory import keep_freed_memory  # noqa: E402
 
 Outputs = dict[str, bytes]  # "large" -> JPEG bytes, "small" -> WebP bytes
 
@@ -181,6 +183,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path)
     args = parser.parse_args(argv)
     core = pin_to_one_core()
+    # As in every worker pool process: freed memory is kept for the next photo. The setting is the
+    # process's malloc, so every contender here runs with it alike.
+    keep_freed_memory()
     results = {"core": core, "inputs": [run(p, args.rounds) for p in args.photos]}
     text = json.dumps(results, indent=1)
     if args.out:

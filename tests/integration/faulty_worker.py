@@ -9,7 +9,8 @@ product code is untouched: this module imports the real app and tasks, then
   so a test can act while the job is running;
 - registers a botocore `before-call` handler on every AWS session the worker makes, which
   raises a transient error (S3: 503 SlowDown, DynamoDB: ThrottlingException, or a network
-  error) for the next N calls of an operation, while a `process_photo` task runs.
+  error) for the next N calls of an operation, while a `process_photo` task runs (in any of
+  its threads: the job reads and writes S3 from helper threads).
 
 The fault budget lives in files under `PHOTOSHARE_FAULT_DIR`, one JSON file per operation
 (`s3.PutObject`, `dynamodb.UpdateItem`, ...): `{"remaining": N, "match": "large.jpg",
@@ -33,8 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from botocore.exceptions import ClientError, EndpointConnectionError
-from celery import current_task
-from celery.signals import worker_init
+from celery.signals import task_postrun, task_prerun, worker_init
 
 import photoshare_worker.tasks  # noqa: F401  (registers the tasks on the app)
 from photoshare_shared import aws
@@ -99,9 +99,24 @@ def _transient_error(service: str, operation: str, kind: str) -> Exception:
     return ClientError(response, operation)  # type: ignore[arg-type]
 
 
+# The task this pool process is running (one at a time). Celery's current_task is per thread, and
+# the job makes its S3 calls from helper threads too.
+_running: dict[str, str | None] = {"task": None}
+
+
+@task_prerun.connect
+def _task_starts(task: Any = None, **_: Any) -> None:
+    _running["task"] = getattr(task, "name", None)
+
+
+@task_postrun.connect
+def _task_ends(**_: Any) -> None:
+    _running["task"] = None
+
+
 def _before_call(event_name: str, params: Any = None, **_: Any) -> None:
     """botocore `before-call.<service>.<Operation>` handler: raise an armed fault."""
-    if getattr(current_task, "name", None) != PROCESS_PHOTO_TASK:
+    if _running["task"] != PROCESS_PHOTO_TASK:
         return  # only the photo job: the recovery sweep and other callers run clean
     _, service, operation = event_name.split(".", 2)
     spec = _take_fault(f"{service}.{operation}", params)

@@ -66,9 +66,16 @@ def camera_photo(width: int, height: int) -> bytes:
     return out.getvalue()
 
 
-@pytest.fixture(scope="module")
-def photo() -> bytes:
-    return camera_photo(*STORED)
+@pytest.fixture(scope="module", params=["JPEG", "PNG"])
+def photo(request: pytest.FixtureRequest) -> bytes:
+    """The camera JPEG (DCT-scaled decode), and the same picture as a PNG (full decode, box reduce)."""
+    data = camera_photo(*STORED)
+    if request.param == "JPEG":
+        return data
+    img = Image.open(BytesIO(data))
+    out = BytesIO()
+    img.save(out, "PNG", exif=img.getexif().tobytes(), compress_level=1)
+    return out.getvalue()
 
 
 @pytest.fixture(scope="module")
@@ -94,9 +101,9 @@ def luma_psnr(got: Image.Image, reference: Image.Image) -> float:
     return math.inf if rms == 0 else 20 * math.log10(255 / rms)
 
 
-def test_displayed_size_and_format(rendered):
+def test_displayed_size_and_format(rendered, photo):
     assert (rendered.width, rendered.height) == (3000, 4000)
-    assert rendered.format == "JPEG"
+    assert rendered.format == Image.open(BytesIO(photo)).format
     assert rendered.exif[ExifTags.Base.Model] == "Canon EOS R6"
 
 
@@ -125,9 +132,16 @@ def test_derivatives_match_the_full_resolution_lanczos_reference(rendered, refer
 
 
 @pytest.mark.parametrize("name", ["large", "small"])
-def test_resampling_loses_nothing_visible_beyond_the_codec(rendered, reference, name):
+def test_resampling_loses_nothing_visible_beyond_the_codec(rendered, reference, photo, name):
     """Against the reference pushed through the same encoder, the pipeline is within 1 dB: what
-    PSNR it lacks is the codec's (quality 85/80, 4:2:0), not the decode or resize shortcuts."""
+    PSNR it lacks is the codec's (quality 85/80, 4:2:0), not the decode or resize shortcuts.
+
+    JPEG only: a PNG's large derivative starts with a box reduce() (no DCT scaling to lean on),
+    which on this photo's dense foliage costs 1.5 dB (35.5 dB, as before the planar pipeline);
+    a LANCZOS pre-filter instead would cost 20 ms more per 12 MP PNG.
+    """
+    if Image.open(BytesIO(photo)).format != "JPEG" and name == "large":
+        pytest.skip("box-reduced first: held to the absolute guard above")
     got = decoded(rendered, name)
     spec = LARGE if name == "large" else SMALL
     ideal = BytesIO()

@@ -119,31 +119,37 @@ class PhotoCatalog:
 
         Returns None when there is nothing to do: the photo was deleted or is already done.
         """
-        return self._update(
-            photo_id,
-            "SET #status = :processing, #attention = :processing, started_at = :now, "
-            "attempts = if_not_exists(attempts, :zero) + :one REMOVE #error",
-            "#status IN (:queued, :processing)",
-            {":processing": Status.PROCESSING.value, ":queued": Status.QUEUED.value, ":zero": 0, ":one": 1},
+        return _photo(
+            self._update(
+                photo_id,
+                "SET #status = :processing, #attention = :processing, started_at = :now, "
+                "attempts = if_not_exists(attempts, :zero) + :one REMOVE #error",
+                "#status IN (:queued, :processing)",
+                {":processing": Status.PROCESSING.value, ":queued": Status.QUEUED.value, ":zero": 0, ":one": 1},
+            )
         )
 
     def requeue_failed(self, *, photo_id: str) -> Photo | None:
         """FAILED → QUEUED with a fresh attempt count (a person asked to retry); else None."""
-        return self._update(
-            photo_id,
-            f"{_REQUEUE}, attempts = :zero REMOVE #error, finished_at",
-            "#status = :expected",
-            {":queued": Status.QUEUED.value, ":expected": Status.FAILED.value, ":zero": 0},
+        return _photo(
+            self._update(
+                photo_id,
+                f"{_REQUEUE}, attempts = :zero REMOVE #error, finished_at",
+                "#status = :expected",
+                {":queued": Status.QUEUED.value, ":expected": Status.FAILED.value, ":zero": 0},
+            )
         )
 
     def requeue_stuck(self, *, photo: Photo) -> Photo | None:
         """Mark a stuck photo QUEUED again, unless it moved on since it was seen (then None)."""
         # The same run we judged stuck, not a newer one that started meanwhile.
-        return self._update(
-            photo.photo_id,
-            f"{_REQUEUE} REMOVE #error, finished_at",
-            f"#status = :expected AND {WAITING_SINCE[photo.status]} = :since",
-            {":queued": Status.QUEUED.value, ":expected": photo.status.value, ":since": photo.waiting_since},
+        return _photo(
+            self._update(
+                photo.photo_id,
+                f"{_REQUEUE} REMOVE #error, finished_at",
+                f"#status = :expected AND {WAITING_SINCE[photo.status]} = :since",
+                {":queued": Status.QUEUED.value, ":expected": photo.status.value, ":since": photo.waiting_since},
+            )
         )
 
     def mark_ready(self, *, photo_id: str, result: ProcessingResult) -> bool:
@@ -166,6 +172,7 @@ class PhotoCatalog:
                     ":thumbnails": {name: vars(t) for name, t in result.thumbnails.items()},
                     ":average_color": result.average_color,
                 },
+                returns="NONE",  # only whether it applied: no need to ship the whole item back
             )
             is not None
         )
@@ -178,12 +185,16 @@ class PhotoCatalog:
                 "SET #status = :failed, #attention = :failed, #error = :error, finished_at = :now",
                 "#status <> :ready",
                 {":failed": Status.FAILED.value, ":error": error[:300], ":ready": Status.READY.value},
+                returns="NONE",
             )
             is not None
         )
 
-    def _update(self, photo_id: str, update: str, condition: str | None, values: dict[str, Any]) -> Photo | None:
-        """A conditional update of an existing item: the new item, or None if a condition failed.
+    def _update(
+        self, photo_id: str, update: str, condition: str | None, values: dict[str, Any], *, returns: str = "ALL_NEW"
+    ) -> dict[str, Any] | None:
+        """A conditional update of an existing item: its attributes as `returns` asks ({} for NONE),
+        or None if a condition failed.
 
         The existence condition is what stops a late worker from resurrecting a deleted photo.
         """
@@ -196,10 +207,15 @@ class PhotoCatalog:
                 ConditionExpression=condition,
                 ExpressionAttributeNames=names,
                 ExpressionAttributeValues={**values, ":now": utc_now()},
-                ReturnValues="ALL_NEW",
+                ReturnValues=returns,
             )
         except ClientError as error:
             if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
                 return None
             raise
-        return Photo.from_item(result["Attributes"])
+        return result.get("Attributes", {})
+
+
+def _photo(item: dict[str, Any] | None) -> Photo | None:
+    """The photo of an updated item (None stays None)."""
+    return None if item is None else Photo.from_item(item)

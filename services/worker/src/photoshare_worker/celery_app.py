@@ -1,10 +1,11 @@
 """The worker's Celery application (`celery -A photoshare_worker.celery_app worker`)."""
 
 from celery import Celery
-from celery.signals import worker_init
+from celery.signals import worker_init, worker_process_init
 
 from photoshare_shared.jobs import PUBLISHED_TASKS, celery_config
 from photoshare_shared.settings import Settings
+from photoshare_worker.memory import keep_freed_memory
 
 settings = Settings()
 app = Celery("photoshare_worker")
@@ -13,8 +14,9 @@ app.conf.update(
     # Fresh pool processes now and then, and at once after a memory-hungry image.
     worker_max_tasks_per_child=200,
     worker_max_memory_per_child=settings.worker_max_memory_mb * 1024,  # KiB
-    worker_send_task_events=True,
-    task_send_sent_event=True,
+    # No task events unless someone watches: each task would publish three to Redis (CPU in the
+    # worker and Redis on the cores the jobs need). Flower turns them on while it runs.
+    worker_send_task_events=False,
 )
 app.autodiscover_tasks(["photoshare_worker"], related_name="tasks", force=True)
 
@@ -25,3 +27,9 @@ def _check_every_task_has_a_handler(sender: object = None, **_: object) -> None:
     missing = PUBLISHED_TASKS - set(app.tasks)
     if missing:
         raise RuntimeError(f"no handler for published task(s): {', '.join(sorted(missing))}")
+
+
+@worker_process_init.connect
+def _keep_freed_memory(**_: object) -> None:
+    """Each pool process reuses the memory of its previous photo (see photoshare_worker.memory)."""
+    keep_freed_memory()

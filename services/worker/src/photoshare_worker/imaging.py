@@ -16,6 +16,8 @@ from photoshare_shared.imageformats import (
     canonical_format,
     enable_phone_formats,
 )
+from photoshare_worker.jpegload import Box, shrink_on_load
+from photoshare_worker.resample import Planes, average_color, resize_planes, to_image, to_planes, to_rgb
 
 
 class UndecodableImage(Exception):
@@ -55,15 +57,9 @@ _TRANSPOSE: dict[int, Image.Transpose] = {
     8: Image.Transpose.ROTATE_90,
 }
 _ORIENTATION_TAG = 0x0112
-_WHITE = (255, 255, 255)
-# Let resize() reduce() by an integer factor first while the source is >= 2x the target (box
-# averaging is far cheaper than LANCZOS taps); measured >= 50 dB PSNR against a plain LANCZOS
-# resize, i.e. invisible, and ~30% faster for the small-from-large step.
+# reduce() by an integer factor first while the source is >= 2x the target (box averaging is far
+# cheaper than LANCZOS taps); measured >= 50 dB PSNR against a plain LANCZOS resize, i.e. invisible.
 _REDUCING_GAP = 2.0
-# The first step from a full-size decode (PNG, WebP, GIF: no DCT scaling) reduces as far as it
-# goes: 4000x3000 -> 1280x960 resizes in 28 ms instead of 106 ms, 43 dB luma PSNR against a
-# plain LANCZOS resize (bench/, 12 MP PNG). JPEG, already DCT-scaled to under 2x, is unaffected.
-_FIRST_REDUCING_GAP = 1.0
 
 
 def render_photo(
@@ -115,51 +111,36 @@ def _render(data: bytes, specs: Sequence[ThumbnailSpec], max_pixels: int) -> Ren
     targets = {id(s): _fit(shown_w, shown_h, s.max_side) for s in ordered}
     icc = img.info.get("icc_profile")
 
-    box: tuple[float, float, float, float] = (0, 0, stored_w, stored_h)
+    box: Box = (0, 0, stored_w, stored_h)
     if ordered and fmt == "JPEG":
         tw, th = targets[id(ordered[0])]
-        if swaps:
-            tw, th = th, tw
-        if (tw, th) != (stored_w, stored_h):
-            # Let libjpeg decode at 1/2, 1/4 or 1/8 scale (DCT scaling) while still covering the
-            # target: the largest saving there is. The returned box maps the original's extent.
-            drafted = img.draft("RGB", (tw, th))
-            if drafted is not None:
-                box = drafted[1]
+        box = shrink_on_load(img, (th, tw) if swaps else (tw, th)) or box
     img.load()  # the one decode (no-op if done above); truncation raises: LOAD_TRUNCATED_IMAGES stays off
-    img = _resizable(img)
 
     derivatives: dict[int, Derivative] = {}
-    current: Image.Image = img
-    oriented = False
+    planes: Planes | None = None
     for spec in ordered:
         tw, th = targets[id(spec)]
-        if not oriented:
-            # Still in stored orientation: resize there, then transpose the small result.
-            sw, sh = (th, tw) if swaps else (tw, th)
-            current = _resize(current, (sw, sh), box, reducing_gap=_FIRST_REDUCING_GAP)
-            if transpose is not None:
-                current = current.transpose(transpose)
-            current = _to_rgb(current)
-            oriented = True
+        if planes is None:
+            # Resize in stored orientation, then transpose the small result.
+            size = (th, tw) if swaps else (tw, th)
+            planes, box = to_planes(img, size, box)
+            planes = resize_planes(planes, size, box, Image.Resampling.LANCZOS, transpose=transpose)
         else:
-            current = _resize(current, (tw, th), (0, 0, *current.size))
-        derivatives[id(spec)] = Derivative(spec, _encode(current, spec, icc), tw, th)
+            # Each smaller derivative from the previous one; reduce() first while >= 2x the target.
+            full = (0, 0, *planes.size)
+            planes = resize_planes(planes, (tw, th), full, Image.Resampling.LANCZOS, reducing_gap=_REDUCING_GAP)
+        encodable = to_image(planes) if spec.format == "JPEG" else to_rgb(planes)  # JPEG takes YCbCr as is
+        derivatives[id(spec)] = Derivative(spec, _encode(encodable, spec, icc), tw, th)
 
     return RenderedPhoto(
-        average_color=_average_color(_to_rgb(current)),
+        average_color=average_color(img if planes is None else to_rgb(planes)),
         width=shown_w,
         height=shown_h,
         format=fmt,
         exif=exif,
         derivatives=tuple(derivatives[id(s)] for s in specs),
     )
-
-
-def _average_color(img: Image.Image) -> str:
-    """The mean colour of an RGB image (of the smallest derivative: cheap) as "#rrggbb"."""
-    red, green, blue = img.resize((1, 1), Image.Resampling.BOX).getpixel((0, 0))
-    return f"#{red:02x}{green:02x}{blue:02x}"
 
 
 def _megapixels(pixels: int) -> str:
@@ -185,53 +166,6 @@ def _fit(width: int, height: int, max_side: int) -> tuple[int, int]:
     # Integer round-half-up, so the longest side is exactly max_side with no float drift.
     scaled = lambda side: max(1, (2 * side * max_side + longest) // (2 * longest))  # noqa: E731
     return scaled(width), scaled(height)
-
-
-def _resizable(img: Image.Image) -> Image.Image:
-    """Convert modes LANCZOS cannot filter (or filters wrongly) to L/LA/RGB/RGBA."""
-    mode = img.mode
-    if mode in ("RGB", "RGBA", "L", "LA"):
-        # A tRNS colour key (PNG) is transparency too; make it a real alpha channel.
-        if "transparency" in img.info and mode in ("RGB", "L"):
-            return img.convert(mode + "A")
-        return img
-    if mode in ("P", "PA"):
-        # Palette indices cannot be interpolated; RGBA keeps a transparent index transparent.
-        has_alpha = mode == "PA" or "transparency" in img.info
-        return img.convert("RGBA" if has_alpha else "RGB")
-    if mode == "1":
-        return img.convert("L")
-    if mode.startswith("I;16") or mode == "I":
-        # 16-bit greyscale: a plain convert("L") clips at 255 (all white); scale 0-65535 to 0-255.
-        if mode != "I":
-            img = img.convert("I")
-        return img.point(lambda v: v * (1 / 257)).convert("L")
-    if mode == "F":
-        return img.convert("L")
-    return img.convert("RGB")  # CMYK, YCbCr, LAB, HSV...
-
-
-def _resize(
-    img: Image.Image,
-    size: tuple[int, int],
-    box: tuple[float, float, float, float],
-    *,
-    reducing_gap: float = _REDUCING_GAP,
-) -> Image.Image:
-    """LANCZOS-resize the `box` region of img to size, skipping the work when it is a no-op."""
-    if img.size == size and box == (0, 0, *img.size):
-        return img
-    return img.resize(size, Image.Resampling.LANCZOS, box=box, reducing_gap=reducing_gap)
-
-
-def _to_rgb(img: Image.Image) -> Image.Image:
-    """RGB for the encoders; transparent areas become white (JPEG has no alpha, thumbnails sit on white)."""
-    if img.mode in ("RGBA", "LA"):
-        rgba = img.convert("RGBA")
-        flat = Image.new("RGB", rgba.size, _WHITE)
-        flat.paste(rgba, mask=rgba.getchannel("A"))
-        return flat
-    return img if img.mode == "RGB" else img.convert("RGB")
 
 
 def _encode(img: Image.Image, spec: ThumbnailSpec, icc: object) -> bytes:

@@ -2,7 +2,9 @@
 
 import hashlib
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from enum import StrEnum
+from functools import cache
 
 from botocore.exceptions import ClientError
 
@@ -31,6 +33,9 @@ def process_photo(photo_id: str, *, store: PhotoStore, catalog: PhotoCatalog, se
     Safe to run twice and safe against a concurrent delete. Transient AWS errors propagate
     so the task can retry; permanent problems end FAILED with a reason.
     """
+    # The original is read while the conditional update runs (two round trips in the time of one);
+    # it is only used if the update says there is work to do.
+    original = _io().submit(store.read_original, photo_id=photo_id)
     photo = catalog.start_processing(photo_id=photo_id)
     if photo is None:
         # Finished already, or deleted: then an earlier run cut short may have left thumbnails.
@@ -40,7 +45,7 @@ def process_photo(photo_id: str, *, store: PhotoStore, catalog: PhotoCatalog, se
         return fail(photo_id, gave_up_reason(settings), store=store, catalog=catalog)
 
     try:
-        data = store.read_original(photo_id=photo_id)
+        data = original.result()
     except ClientError as error:
         if error.response["Error"]["Code"] not in {"NoSuchKey", "404"}:
             raise
@@ -51,20 +56,21 @@ def process_photo(photo_id: str, *, store: PhotoStore, catalog: PhotoCatalog, se
     except UndecodableImage as reason:
         return fail(photo_id, str(reason), store=store, catalog=catalog)
 
+    # The thumbnails go up side by side, and the checksum is taken meanwhile.
+    puts = [
+        (d, _io().submit(store.put_thumbnail, photo_id=photo_id, spec=d.spec, data=d.data))
+        for d in rendered.derivatives
+    ]
+    sha256 = hashlib.sha256(data).hexdigest()
     thumbnails = {
-        derivative.spec.name: Thumbnail(
-            key=store.put_thumbnail(photo_id=photo_id, spec=derivative.spec, data=derivative.data),
-            width=derivative.width,
-            height=derivative.height,
-            content_type=derivative.spec.content_type,
-        )
-        for derivative in rendered.derivatives
+        d.spec.name: Thumbnail(key=put.result(), width=d.width, height=d.height, content_type=d.spec.content_type)
+        for d, put in puts
     }
     result = ProcessingResult(
         width=rendered.width,
         height=rendered.height,
         format=rendered.format,
-        sha256=hashlib.sha256(data).hexdigest(),
+        sha256=sha256,
         exif=extract_metadata(rendered.exif),
         thumbnails=thumbnails,
         average_color=rendered.average_color,
@@ -74,6 +80,12 @@ def process_photo(photo_id: str, *, store: PhotoStore, catalog: PhotoCatalog, se
         store.delete_thumbnails(photo_id=photo_id)
         return Outcome.DELETED_MEANWHILE
     return Outcome.READY
+
+
+@cache
+def _io() -> ThreadPoolExecutor:
+    """Threads for a job's S3 requests, made in the process that uses them (never across a fork)."""
+    return ThreadPoolExecutor(max_workers=2, thread_name_prefix="photoshare-s3")
 
 
 def gave_up_reason(settings: Settings) -> str:
