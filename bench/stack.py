@@ -17,6 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from pathlib import Path
 from typing import IO, Any
 
@@ -34,6 +35,7 @@ from photoshare_shared.photo import Photo, utc_now
 from photoshare_shared.provision import ensure_resources
 from photoshare_shared.settings import Settings
 from photoshare_shared.store import PhotoStore
+from photoshare_shared.userpool import UserPoolIds, ensure_user, new_password
 
 
 def _epoch(stamp: str) -> float:
@@ -49,6 +51,7 @@ class Stack:
     env: processes.StackEnv
     settings: Settings
     web_url: str
+    pool: UserPoolIds | None = None  # set once the emulator has the user pool
     procs: dict[str, Any] = field(default_factory=dict)
     logs: dict[str, IO[bytes]] = field(default_factory=dict)
 
@@ -78,9 +81,22 @@ class Stack:
         if "worker" in self.procs:
             processes.stop(self.procs.pop("worker"), timeout=15)
 
+    @cached_property
+    def api(self) -> requests.Session:
+        """HTTP as the bench's own account (uploads need one), signed in through the web."""
+        assert self.pool is not None, "the stack is not up yet"
+        password = new_password()
+        ensure_user(self.settings, self.pool, username="bench", password=password, email="bench@example.com")
+        login = {"username": "bench", "password": password}
+        token = requests.post(f"{self.web_url}/api/auth/token", json=login, timeout=30)
+        token.raise_for_status()
+        session = requests.Session()
+        session.headers["Authorization"] = f"Bearer {token.json()['access_token']}"
+        return session
+
     def upload(self, path: Path, name: str = "IMG_0001.jpg") -> dict[str, Any]:
         with path.open("rb") as fh:
-            response = requests.post(
+            response = self.api.post(
                 f"{self.web_url}/api/photos", files={"file": (name, fh, "image/jpeg")}, timeout=120
             )
         if response.status_code != 202:
@@ -158,7 +174,7 @@ def local_stack(root: Path, web_app: str | None = None) -> Iterator[Stack]:
         launch(
             "redis", lambda out: processes.start_redis(redis_port, appendonly=False, workdir=root / "redis", output=out)
         )
-        ensure_resources(stack.settings)
+        stack.pool = ensure_resources(stack.settings)
         launch("web", lambda out: _start_web(stack.environ(), web_port, out, web_app))
         cleanup.callback(stack.stop_worker)
         yield stack

@@ -1,5 +1,6 @@
 """The S3 store against moto."""
 
+import tempfile
 from io import BytesIO
 
 from photoshare_shared.imageformats import THUMBNAIL_SPECS
@@ -31,6 +32,20 @@ def test_large_originals_go_up_as_multipart(store, settings):
     store.put_original(photo_id="BIG", body=BytesIO(b"x" * (9 * 1024 * 1024)), content_type="image/jpeg")
     assert len(calls) == 1
     assert store.read_original(photo_id="BIG") == b"x" * (9 * 1024 * 1024)
+
+
+def test_a_named_file_goes_up_from_disk_written_but_unflushed_data_included(store, settings):
+    part = 5 * 1024 * 1024
+    data = bytes(range(256)) * (9 * 1024 * 1024 // 256) + b"tail"
+    bodies: list[type] = []
+    events = store._client.meta.events
+    events.register("before-call.s3.UploadPart", lambda params, **_: bodies.append(type(params["body"])))
+    with tempfile.NamedTemporaryFile("w+b") as spooled:
+        spooled.write(data)  # still partly in the file object's buffer, as the web leaves it
+        store.put_original(photo_id="DISK", body=spooled, content_type="image/jpeg")
+    assert store.read_original(photo_id="DISK") == data
+    assert len(bodies) == -(-len(data) // part)
+    assert all(body.__name__ == "ReadFileChunk" for body in bodies)  # read from disk, not copied to memory
 
 
 def test_urls_point_browsers_at_the_public_endpoint(settings):

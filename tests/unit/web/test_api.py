@@ -1,5 +1,6 @@
 """The JSON API through Flask's test client, with S3 and DynamoDB in moto."""
 
+import os
 from io import BytesIO
 
 import pytest
@@ -241,3 +242,28 @@ def test_original_downloads_as_an_attachment_that_is_never_sniffed(client):
 
 def test_original_of_unknown_photo_is_404(client):
     assert client.get("/photos/01HZZZZZZZZZZZZZZZZZZZZZZZ/original").status_code == 404
+
+
+def test_a_large_upload_streams_to_s3_from_disk(make_app, alice, settings, s3, monkeypatch):
+    """Over 500 KB the file waits in a named temporary file, which boto3 sends part by part from
+    disk (upload_file reads each part as it goes), never copying a 5 MB part into memory."""
+    client = make_app(max_upload_mb=20).test_client()
+    data = photo_bytes(64, 48) + bytes(range(256)) * (9 * 1024 * 1024 // 256)  # a JPEG, trailing bytes kept
+    sent_from: list[str] = []
+    real_upload_file = s3.upload_file
+
+    def upload_file(path: str, *args, **kwargs):
+        sent_from.append(path)
+        return real_upload_file(path, *args, **kwargs)
+
+    monkeypatch.setattr(s3, "upload_file", upload_file)
+    monkeypatch.setattr(s3, "upload_fileobj", lambda *a, **kw: pytest.fail("a stream was copied part by part"))
+    response = client.post(
+        "/api/photos", data={"file": (BytesIO(data), "big.jpg", "image/jpeg")}, content_type="multipart/form-data",
+        headers=alice.bearer,
+    )
+    assert response.status_code == 202, response.get_json()
+    stored = s3.get_object(Bucket=settings.bucket, Key=f"originals/{response.get_json()['id']}")
+    assert stored["Body"].read() == data and stored["ETag"].strip('"').endswith("-2")
+    [path] = sent_from
+    assert not os.path.exists(path)  # the temporary file is gone with the request

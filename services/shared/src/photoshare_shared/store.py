@@ -1,5 +1,6 @@
 """The S3 store: originals and thumbnails under keys the server makes."""
 
+import os
 from typing import IO, Any
 from urllib.parse import urlsplit
 
@@ -8,8 +9,8 @@ from boto3.s3.transfer import TransferConfig
 from photoshare_shared import keys
 from photoshare_shared.imageformats import THUMBNAIL_SPECS, ThumbnailSpec
 
-# Files above 8 MB go up as multipart uploads in 5 MB parts, one part in memory at a time
-# (boto3 copies each part of a stream into memory; with threads it holds up to ten).
+# Files above 8 MB go up as multipart uploads in 5 MB parts, one after the other. From a named file
+# each part is read from disk as it is sent; from any other stream boto3 copies each part into memory.
 _TRANSFER = TransferConfig(multipart_threshold=8 * 1024 * 1024, multipart_chunksize=5 * 1024 * 1024, use_threads=False)
 
 
@@ -27,14 +28,14 @@ class PhotoStore:
         self._url_ttl_s = url_ttl_s
 
     def put_original(self, *, photo_id: str, body: IO[bytes], content_type: str) -> None:
-        """Stream an original to S3 (multipart when large)."""
-        self._client.upload_fileobj(
-            body,
-            self._bucket,
-            keys.original_key(photo_id),
-            ExtraArgs={"ContentType": content_type},
-            Config=_TRANSFER,
-        )
+        """Stream an original to S3 (multipart when large); from disk when `body` is a named file."""
+        key, extra = keys.original_key(photo_id), {"ContentType": content_type}
+        path = getattr(body, "name", None)
+        if isinstance(path, str) and os.path.isfile(path):
+            body.flush()  # what the web wrote must be on disk before boto3 reads it by name
+            self._client.upload_file(path, self._bucket, key, ExtraArgs=extra, Config=_TRANSFER)
+        else:
+            self._client.upload_fileobj(body, self._bucket, key, ExtraArgs=extra, Config=_TRANSFER)
 
     def read_original(self, *, photo_id: str) -> bytes:
         """The original's bytes (the worker decodes from memory)."""

@@ -10,6 +10,7 @@ from photoshare_shared.services import Services
 from photoshare_shared.settings import Settings
 from photoshare_web import accounts, api, errors, filters, health, pages, ratelimit, security
 from photoshare_web.accounts.provider import AccountServices
+from photoshare_web.uploadstream import UploadRequest
 
 # Multipart framing around the file part; the file itself is held to max_upload_bytes.
 _FORM_OVERHEAD_BYTES = 64 * 1024
@@ -23,6 +24,7 @@ def create_app(
     """Build the web app; services (S3, DynamoDB, Redis, Cognito) are made from settings unless given."""
     settings = settings or Settings()
     app = Flask(__name__)
+    app.request_class = UploadRequest
     app.config.update(
         SECRET_KEY=settings.secret_key or secrets.token_hex(32),
         MAX_CONTENT_LENGTH=settings.max_upload_bytes + _FORM_OVERHEAD_BYTES,
