@@ -136,18 +136,18 @@ def test_resampling_loses_nothing_visible_beyond_the_codec(rendered, reference, 
     """Against the reference pushed through the same encoder, the pipeline is within 1 dB: what
     PSNR it lacks is the codec's (quality 85/80, 4:2:0), not the decode or resize shortcuts.
 
-    JPEG only: a PNG's large derivative starts with a box reduce() (no DCT scaling to lean on),
-    which on this photo's dense foliage costs 1.5 dB (35.5 dB, as before the planar pipeline);
+    A PNG's large derivative is allowed 2 dB: it starts with a box reduce() (no DCT scaling to lean
+    on), which on this photo's dense foliage costs 1.5 dB (35.5 dB, as before the planar pipeline);
     a LANCZOS pre-filter instead would cost 20 ms more per 12 MP PNG.
     """
-    if Image.open(BytesIO(photo)).format != "JPEG" and name == "large":
-        pytest.skip("box-reduced first: held to the absolute guard above")
+    box_reduced_first = Image.open(BytesIO(photo)).format != "JPEG" and name == "large"
+    allowed_db = 2.0 if box_reduced_first else 1.0
     got = decoded(rendered, name)
     spec = LARGE if name == "large" else SMALL
     ideal = BytesIO()
     reference.resize(got.size, Image.Resampling.LANCZOS).save(ideal, spec.format, quality=spec.quality)
     ceiling = luma_psnr(Image.open(ideal).convert("RGB"), reference)
-    assert luma_psnr(got.convert("RGB"), reference) >= ceiling - 1.0
+    assert luma_psnr(got.convert("RGB"), reference) >= ceiling - allowed_db
 
 
 def test_the_guard_catches_a_careless_resize(photo, reference):
