@@ -26,7 +26,7 @@ from pathlib import Path  # noqa: E402
 
 from PIL import Image, ImageChops, ImageOps, ImageStat  # noqa: E402
 
-from photoshare_shared.imageformats import LARGE, SMALL  # noqa: E402
+from photoshare_shared.imageformats import LARGE, SMALL, WEBP_METHOD  # noqa: E402
 from photoshare_worker.imaging import render_photo  # noqa: E402
 from photoshare_worker.memory import keep_freed_memory  # noqa: E402
 
@@ -81,7 +81,7 @@ def _vips():
 def _vips_save(large, small) -> Outputs:
     return {
         "large": large.jpegsave_buffer(Q=LARGE.quality, keep="none", optimize_coding=False),
-        "small": small.webpsave_buffer(Q=SMALL.quality, keep="none", effort=4),
+        "small": small.webpsave_buffer(Q=SMALL.quality, keep="none", effort=WEBP_METHOD),
     }
 
 

@@ -5,7 +5,7 @@
 Each part runs in its own process: derivatives (pinned to one core, VIPS_CONCURRENCY=1), the
 local stack (moto server, redis-server, gunicorn, Celery worker), two render loops on the two
 cores (the scaling ceiling), and the page cost (moto in process). Environment knobs: BENCH_ROUNDS
-(derivative rounds, default 7), BENCH_RUNS (uploads timed to READY, default 7), BENCH_PHOTOS (jobs
+(derivative rounds, default 11), BENCH_RUNS (uploads timed to READY, default 7), BENCH_PHOTOS (jobs
 in the scaling run, default 40).
 """
 
@@ -260,7 +260,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="fewer rounds (a smoke run, not figures)")
     parser.add_argument("--json", type=Path, help="also write every raw figure here")
     args = parser.parse_args()
-    rounds = os.environ.get("BENCH_ROUNDS", "3" if args.quick else "7")
+    rounds = os.environ.get("BENCH_ROUNDS", "3" if args.quick else "11")
     runs = os.environ.get("BENCH_RUNS", "3" if args.quick else "7")
     count = os.environ.get("BENCH_PHOTOS", "12" if args.quick else "40")
     started = time.monotonic()

@@ -50,3 +50,6 @@ class ThumbnailSpec:
 SMALL = ThumbnailSpec("small", 256, "WEBP", 80, "image/webp", "webp")
 LARGE = ThumbnailSpec("large", 1280, "JPEG", 85, "image/jpeg", "jpg")
 THUMBNAIL_SPECS: tuple[ThumbnailSpec, ...] = (SMALL, LARGE)
+# libwebp's speed/size trade-off (0-6) for the small thumbnail: 2 encodes a 192x256 in half the
+# time of the default 4 (2.6 vs 5.3 ms) for a file ~4% larger (about 250 bytes).
+WEBP_METHOD = 2
