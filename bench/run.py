@@ -149,7 +149,8 @@ def table(d: dict[str, Any], s: dict[str, Any], p: dict[str, Any], cores: dict[s
             rows.append(
                 _row(
                     "2   job steps (in-process)",
-                    f"DDB start {j['ddb_start_processing']:.0f} | S3 get {j['s3_get_original']:.0f},"
+                    # Steps that overlap are named together ("a / b"); a "|" would split the table.
+                    f"DDB start {j['ddb_start_processing']:.0f} / S3 get {j['s3_get_original']:.0f},"
                     f" render {j['render_photo']:.0f}, 2 S3 puts {j['s3_put_thumbnails']:.0f},"
                     f" DDB ready {j['ddb_mark_ready']:.0f}; job {j['total']:.0f} ms",
                     "",

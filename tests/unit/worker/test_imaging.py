@@ -433,3 +433,11 @@ def test_the_average_colour_is_that_of_the_picture():
     red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
     assert colour.startswith("#") and len(colour) == 7
     assert abs(red - 200) <= 3 and abs(green - 40) <= 3 and abs(blue - 10) <= 3
+
+
+def test_each_derivative_is_handed_over_as_soon_as_it_is_encoded():
+    """The worker stores the large thumbnail while the small one is being made."""
+    seen: list = []
+    photo = render_photo(encode(photo_like(2000, 1500)), (SMALL, LARGE), on_derivative=seen.append)
+    assert [d.spec for d in seen] == [LARGE, SMALL]  # biggest first, whatever order was asked for
+    assert sorted(map(id, seen)) == sorted(map(id, photo.derivatives))

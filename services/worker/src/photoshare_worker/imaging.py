@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from io import BytesIO
 
@@ -68,12 +68,17 @@ def render_photo(
     specs: Sequence[ThumbnailSpec] = THUMBNAIL_SPECS,
     *,
     max_pixels: int = 100_000_000,
+    on_derivative: Callable[[Derivative], None] | None = None,
 ) -> RenderedPhoto:
-    """Decode `data` once and encode one derivative per spec, upright and without metadata."""
+    """Decode `data` once and encode one derivative per spec, upright and without metadata.
+
+    `on_derivative` gets each derivative as soon as it is encoded, biggest first, so a caller can
+    store it while the smaller ones are made; it must not raise (its errors would read as a bad file).
+    """
     if not data:
         raise UndecodableImage("the file is empty")
     try:
-        return _render(data, specs, max_pixels)
+        return _render(data, specs, max_pixels, on_derivative or _ignore)
     except UndecodableImage:
         raise
     except MemoryError:
@@ -86,7 +91,13 @@ def render_photo(
         raise UndecodableImage("the image data is truncated or corrupt") from exc
 
 
-def _render(data: bytes, specs: Sequence[ThumbnailSpec], max_pixels: int) -> RenderedPhoto:
+def _ignore(_: Derivative) -> None:
+    """No caller wants the derivatives early."""
+
+
+def _render(
+    data: bytes, specs: Sequence[ThumbnailSpec], max_pixels: int, on_derivative: Callable[[Derivative], None]
+) -> RenderedPhoto:
     """The pipeline; any exception it lets out is translated by render_photo."""
     enable_phone_formats()
     img = Image.open(BytesIO(data), formats=list(ACCEPTED_FORMATS))
@@ -133,6 +144,7 @@ def _render(data: bytes, specs: Sequence[ThumbnailSpec], max_pixels: int) -> Ren
             planes = resize_planes(planes, (tw, th), full, Image.Resampling.LANCZOS, reducing_gap=_REDUCING_GAP)
         encodable = to_image(planes) if spec.format == "JPEG" else to_rgb(planes)  # JPEG takes YCbCr as is
         derivatives[id(spec)] = Derivative(spec, _encode(encodable, spec, icc), tw, th)
+        on_derivative(derivatives[id(spec)])
 
     return RenderedPhoto(
         average_color=average_color(img if planes is None else to_rgb(planes)),

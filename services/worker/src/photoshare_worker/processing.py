@@ -2,7 +2,7 @@
 
 import hashlib
 import logging
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from enum import StrEnum
 from functools import cache
 
@@ -12,7 +12,7 @@ from photoshare_shared.catalog import PhotoCatalog, ProcessingResult
 from photoshare_shared.photo import Thumbnail
 from photoshare_shared.settings import Settings
 from photoshare_shared.store import PhotoStore
-from photoshare_worker.imaging import UndecodableImage, render_photo
+from photoshare_worker.imaging import Derivative, UndecodableImage, render_photo
 from photoshare_worker.metadata import extract_metadata
 
 log = logging.getLogger(__name__)
@@ -51,17 +51,19 @@ def process_photo(photo_id: str, *, store: PhotoStore, catalog: PhotoCatalog, se
             raise
         return fail(photo_id, "the original file is missing", store=store, catalog=catalog)
 
+    # Beside the render (hashlib and S3 requests let go of the GIL): the checksum, and each
+    # thumbnail's upload as soon as it is encoded (the large one while the small one is made).
+    checksum = _io().submit(_sha256, data)
+    puts: list[tuple[Derivative, Future[str]]] = []
+
+    def store_early(d: Derivative) -> None:
+        puts.append((d, _io().submit(store.put_thumbnail, photo_id=photo_id, spec=d.spec, data=d.data)))
+
     try:
-        rendered = render_photo(data, max_pixels=settings.max_image_pixels)
+        rendered = render_photo(data, max_pixels=settings.max_image_pixels, on_derivative=store_early)
     except UndecodableImage as reason:
         return fail(photo_id, str(reason), store=store, catalog=catalog)
 
-    # The thumbnails go up side by side, and the checksum is taken meanwhile.
-    puts = [
-        (d, _io().submit(store.put_thumbnail, photo_id=photo_id, spec=d.spec, data=d.data))
-        for d in rendered.derivatives
-    ]
-    sha256 = hashlib.sha256(data).hexdigest()
     thumbnails = {
         d.spec.name: Thumbnail(key=put.result(), width=d.width, height=d.height, content_type=d.spec.content_type)
         for d, put in puts
@@ -70,7 +72,7 @@ def process_photo(photo_id: str, *, store: PhotoStore, catalog: PhotoCatalog, se
         width=rendered.width,
         height=rendered.height,
         format=rendered.format,
-        sha256=sha256,
+        sha256=checksum.result(),
         exif=extract_metadata(rendered.exif),
         thumbnails=thumbnails,
         average_color=rendered.average_color,
@@ -80,6 +82,10 @@ def process_photo(photo_id: str, *, store: PhotoStore, catalog: PhotoCatalog, se
         store.delete_thumbnails(photo_id=photo_id)
         return Outcome.DELETED_MEANWHILE
     return Outcome.READY
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 @cache
