@@ -118,16 +118,16 @@ def table(d: dict[str, Any], s: dict[str, Any], p: dict[str, Any], cores: dict[s
                 "<= 1.25",
             )
         )
-    pipeline_12 = by_file["12mp.jpg"]["median_ms"]["pipeline"]
     if "overhead" in s:
         o = s["overhead"]
-        budget = pipeline_12 + 80
+        # The pipeline's own time measured between the uploads, in the same spell of the machine.
+        budget = o["pipeline_ms"] + 80
         ratio = o["upload_to_ready_ms"] / budget
         rows.append(
             _row(
                 "2 upload->READY 12 MP (median)",
                 f"{o['upload_to_ready_ms']:.0f} ms",
-                f"pipeline {pipeline_12:.0f} + 80 ms",
+                f"pipeline {o['pipeline_ms']:.0f} + 80 ms",
                 ratio,
                 ratio <= 1.0,
                 "<= 1.00",
