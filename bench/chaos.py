@@ -27,7 +27,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "integration"))
 
 import requests  # noqa: E402
-
 from faultstack import FaultStack, make_jpeg, pool_children  # noqa: E402
 
 # Production-like ratios, scaled down so a stuck photo is recovered within the run.
