@@ -184,6 +184,20 @@ def table(d: dict[str, Any], s: dict[str, Any], p: dict[str, Any], cores: dict[s
                 ">= 1.00",
             )
         )
+        cpu = c.get("concurrency_2_cpu_ms_per_job")
+        if cpu:
+            # With every core busy, c2 can take no less than the CPU all of it needs shared by 2 cores.
+            floor_s = sum(cpu.values()) * c["photos"] / 1000 / 2
+            rows.append(
+                _row(
+                    "3   CPU per job at c2",
+                    ", ".join(f"{name} {ms:.0f}" for name, ms in cpu.items()) + " ms",
+                    f"c1 / ({sum(cpu.values()):.0f} ms x {c['photos']} / 2 cores)",
+                    c["concurrency_1_s"] / floor_s,
+                    None,
+                    "x, the bound here",
+                )
+            )
     if cores:
         rows.append(
             _row(

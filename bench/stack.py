@@ -338,14 +338,30 @@ def scaling(stack: Stack, photo: Path, count: int, concurrencies: tuple[int, ...
             publisher.process_photo(photo_id=pid)
         stack.wait_all_ready(warm)
         ids = _enqueue_batch(stack, photo, count)
+        cpu_before = _cpu_seconds(stack)
         t0 = time.time()
         for pid in ids:
             publisher.process_photo(photo_id=pid)
         items = stack.wait_all_ready(ids, timeout=600)
         elapsed = max(_epoch(i["finished_at"]) for i in items) - t0
+        cpu_after = _cpu_seconds(stack)
         result[f"concurrency_{concurrency}_s"] = round(elapsed, 2)
+        result[f"concurrency_{concurrency}_cpu_ms_per_job"] = {
+            name: round((cpu_after[name] - cpu_before[name]) / count * 1000, 1) for name in cpu_before
+        }
     result["speedup"] = round(result["concurrency_1_s"] / result[f"concurrency_{concurrencies[-1]}_s"], 2)
     return result
+
+
+def _cpu_seconds(stack: Stack) -> dict[str, float]:
+    """CPU time so far of the worker (pool included), the emulator, Redis and this bench process."""
+    procs = {"worker": stack.procs["worker"], "emulator": stack.procs["aws"], "redis": stack.procs["redis"]}
+    seconds = {}
+    for name, proc in procs.items():
+        tree = [psutil.Process(proc.pid), *psutil.Process(proc.pid).children(recursive=True)]
+        seconds[name] = sum(sum(p.cpu_times()[:2]) for p in tree)
+    seconds["bench"] = sum(psutil.Process().cpu_times()[:2])
+    return seconds
 
 
 def _status_kb(pid: int, field_name: str) -> int:
