@@ -99,19 +99,24 @@ def test_workers_scale_and_the_jobs_api_sees_them(compose_stack):
 @pytest.mark.timeout(600)
 def test_a_worker_killed_mid_job_loses_no_photo(compose_stack):
     stack = compose_stack
-    stack.compose("up", "-d", "--no-build", "--scale", "worker=3")
+    # A backlog first, with no worker running, then one worker: while the backlog lasts both of its
+    # pool processes are busy, so killing it is sure to cut jobs short.
+    stack.compose("up", "-d", "--no-build", "--scale", "worker=0")
     image = photo_bytes(2400, 1600, exif=CAMERA_EXIF)
-    started = time.monotonic()
     with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
-        uploads = [pool.submit(stack.upload, image, f"burst-{n}.jpg") for n in range(BURST)]
-        first = uploads[0].result()
-        while stack.photo(first)["status"] != "READY":  # the burst is being processed
-            assert time.monotonic() - started < 60, "the burst did not start processing"
-            time.sleep(0.1)
-        victim = _busy_worker(stack)
-        subprocess.run(["docker", "kill", victim], check=True, capture_output=True)
-        killed_at = time.monotonic()
-        ids = [upload.result() for upload in uploads]
+        ids = list(pool.map(lambda n: stack.upload(image, f"burst-{n}.jpg"), range(BURST)))
+    backlog = stack.jobs()["queue_depth"]
+    assert backlog >= BURST
+    stack.compose("up", "-d", "--no-build", "--scale", "worker=1")
+    deadline = time.monotonic() + 90
+    while (depth := stack.jobs()["queue_depth"]) > backlog - 4:  # it has taken jobs and finished some
+        assert time.monotonic() < deadline, "the worker did not start taking jobs"
+        time.sleep(0.05)
+    assert depth > 0, "the backlog was gone before the kill; the test would prove nothing"
+    (victim,) = stack.container_ids("worker")
+    subprocess.run(["docker", "kill", victim], check=True, capture_output=True)
+    killed_at = time.monotonic()
+    stack.compose("up", "-d", "--no-build", "--scale", "worker=3")
 
     done = stack.wait_until_done(ids, timeout=180)
 
@@ -125,17 +130,6 @@ def test_a_worker_killed_mid_job_loses_no_photo(compose_stack):
     # Every upload is in the gallery exactly once.
     listed = _all_photo_ids(stack)
     assert sorted(i for i in listed if i in done) == sorted(ids)
-
-
-def _busy_worker(stack) -> str:
-    """A worker container that is running jobs now (by /api/jobs), else the first one."""
-    containers = stack.container_ids("worker")
-    for worker in stack.jobs()["workers"]:
-        if worker["active"]:
-            for container in containers:
-                if worker["name"] == f"celery@{container[:12]}":
-                    return container
-    return containers[0]
 
 
 def _all_photo_ids(stack) -> list[str]:
