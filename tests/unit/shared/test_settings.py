@@ -20,3 +20,23 @@ def test_standard_and_prefixed_names_are_read(monkeypatch):
     assert settings.redis_url == "redis://example:6380/1"
     assert settings.uses_emulator and settings.aws_region == "eu-west-1"
     assert settings.max_upload_bytes == 5 * 1024 * 1024 and settings.bucket == "my-bucket"
+
+
+def test_a_forked_child_can_make_clients_while_the_parent_holds_the_lock(settings):
+    """Celery forks pool processes; a lock held by another thread at the fork must not bind the child."""
+    import os
+    import signal
+
+    from photoshare_shared import aws
+
+    with aws._SESSION_LOCK:
+        pid = os.fork()
+        if pid == 0:  # the child: make a client (would hang on an inherited held lock), report, leave
+            signal.alarm(10)  # a hang ends the child (killed by SIGALRM) instead of the test run
+            try:
+                aws.make_client("s3", settings)
+                os._exit(0)
+            except BaseException:
+                os._exit(1)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0

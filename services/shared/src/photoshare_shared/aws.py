@@ -1,5 +1,6 @@
 """The one place boto3 clients are made: from settings, never at import time."""
 
+import os
 import threading
 from functools import cache
 from typing import Any
@@ -17,6 +18,15 @@ _RETRYING = Config(retries={"mode": "standard", "max_attempts": 5}, connect_time
 # models from disk again (~0.1 s a client). Sessions are not thread-safe, so clients are made
 # under a lock; the clients themselves are.
 _SESSION_LOCK = threading.Lock()
+
+
+def _new_lock_after_fork() -> None:
+    # A Celery pool process is forked from a parent whose other threads may hold the lock.
+    global _SESSION_LOCK
+    _SESSION_LOCK = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_new_lock_after_fork)
 
 
 @cache
