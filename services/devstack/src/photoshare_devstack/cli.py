@@ -104,8 +104,8 @@ def _run(args: argparse.Namespace, dev_dir: Path, logs: LogStreams,
     stack = processes.StackEnv(redis_url=redis_url, aws_endpoint_url=aws_url, bucket=configured.bucket,
                                table=configured.table, aws_region=configured.aws_region,
                                cognito_pool_name=configured.cognito_pool_name)
-    pool = ensure_resources(stack.settings())
-    demo_password = ensure_demo_user(stack.settings(), pool)
+    settings = stack.settings()
+    demo_password = ensure_demo_user(settings, ensure_resources(settings))
     env = stack.environ()
 
     worker = processes.start_worker(env, concurrency=args.workers, output=logs.open("worker"))
