@@ -155,9 +155,14 @@ def run(photo: Path, rounds: int) -> dict[str, object]:
             "vips_two_thumbnails": vips_two_thumbnails,
             "naive_pillow": naive_pillow,
         }
+        references = ["vips_small_from_large", "vips_two_thumbnails"]  # the faster of the two, each round
     else:
         contenders = {"pipeline": pipeline, "bare_decode": bare_decode}
+        references = ["bare_decode"]
     samples = measure(data, contenders, rounds)
+    # The pipeline against its reference round by round: the machine's speed drifts by up to 20%
+    # over seconds here, and each round's contenders run back to back in the same spell of it.
+    per_round = [p / min(samples[r][i] for r in references) for i, p in enumerate(samples["pipeline"])]
     result: dict[str, object] = {
         "file": photo.name,
         "format": fmt,
@@ -165,6 +170,7 @@ def run(photo: Path, rounds: int) -> dict[str, object]:
         "bytes": len(data),
         "rounds": rounds,
         "median_ms": {name: round(statistics.median(s), 1) for name, s in samples.items()},
+        "ratio_to_reference": round(statistics.median(per_round), 3),
         "samples_ms": {name: [round(x, 1) for x in s] for name, s in samples.items()},
     }
     made = {"pipeline": pipeline(data)}
