@@ -30,26 +30,26 @@ class AttentionIndex:
         items = self._table.query(**self._query(status, ScanIndexForward=True, Limit=1))["Items"]
         return Photo.from_item(items[0]) if items else None
 
-    def newest(self, *, status: Status, limit: int) -> list[Photo]:
-        """The most recently created photos with this status."""
-        items = self._table.query(**self._query(status, ScanIndexForward=False, Limit=limit))["Items"]
-        return [Photo.from_item(item) for item in items]
+    def newest(self, *, status: Status, limit: int, owner_id: str | None = None) -> list[Photo]:
+        """The most recently created photos with this status; with `owner_id`, only that owner's."""
+        if owner_id is None:
+            items = self._table.query(**self._query(status, ScanIndexForward=False, Limit=limit))["Items"]
+            return [Photo.from_item(item) for item in items]
+        # Few photos need attention, so reading them all beats reading every photo of the owner's
+        # (the owner index) for the few FAILED among them.
+        owned = Attr(schema.OWNER_PARTITION).eq(owner_id)
+        return _first(self._pages(status, ScanIndexForward=False, FilterExpression=owned), limit)
 
     def waiting_since_before(self, *, status: Status, cutoff: str, limit: int) -> list[Photo]:
         """Photos QUEUED (by queued_at) or PROCESSING (by started_at) since before `cutoff`."""
         since = WAITING_SINCE[status]
-        found: list[Photo] = []
         # created_at <= queued_at/started_at, so the sort key bounds the search too.
         pages = self._pages(
             status,
             extra_key=Key(schema.GALLERY_SORT).lt(cutoff),
             FilterExpression=Attr(since).lt(cutoff),
         )
-        for page in pages:
-            found += [Photo.from_item(item) for item in page["Items"]]
-            if len(found) >= limit:
-                break
-        return found[:limit]
+        return _first(pages, limit)
 
     def _query(self, status: Status, extra_key: Any = None, **options: Any) -> dict[str, Any]:
         condition = Key(schema.ATTENTION_PARTITION).eq(status.value)
@@ -65,3 +65,14 @@ class AttentionIndex:
             if "LastEvaluatedKey" not in page:
                 return
             query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+def _first(pages: Iterator[dict[str, Any]], limit: int) -> list[Photo]:
+    """Up to `limit` photos from filtered Query pages, reading no further page than needed (a
+    filter applies after DynamoDB reads a page, so a page can hold fewer matches, or none)."""
+    found: list[Photo] = []
+    for page in pages:
+        found += [Photo.from_item(item) for item in page["Items"]]
+        if len(found) >= limit:
+            break
+    return found[:limit]

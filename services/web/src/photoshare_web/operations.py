@@ -52,8 +52,8 @@ def retry_photo(photo: Photo) -> Photo:
 def retry_all_failed(*, owner_id: str) -> int:
     """Queue every FAILED photo of one owner again (up to a batch); returns how many."""
     count = 0
-    for photo in services().attention.newest(status=Status.FAILED, limit=_RETRY_ALL_BATCH):
-        if photo.is_owned_by(owner_id) and services().catalog.requeue_failed(photo_id=photo.photo_id):
+    for photo in services().attention.newest(status=Status.FAILED, limit=_RETRY_ALL_BATCH, owner_id=owner_id):
+        if services().catalog.requeue_failed(photo_id=photo.photo_id):
             _enqueue(photo.photo_id)
             count += 1
     return count

@@ -9,6 +9,7 @@ import pytest
 from imagegen import photo_bytes
 
 from photoshare_shared.photo import Status
+from photoshare_web import operations
 
 
 def upload(client) -> str:
@@ -73,6 +74,19 @@ def test_retry_all_failed_retries_only_ones_own(client, bob_client, alices_photo
     assert bob_client.post("/api/jobs/retry-failed").get_json() == {"retried": 1}
     assert catalog.get(photo_id=bobs).status is Status.QUEUED
     assert catalog.get(photo_id=alices_photo).status is Status.FAILED
+
+
+def test_retry_all_failed_reaches_ones_older_failures_past_everyone_elses(
+    client, bob_client, alices_photo, catalog, monkeypatch
+):
+    """A batch holds the owner's newest failures, however many newer ones other people have."""
+    monkeypatch.setattr(operations, "_RETRY_ALL_BATCH", 2)
+    fail(catalog, alices_photo)
+    for bobs in [upload(bob_client) for _ in range(3)]:
+        fail(catalog, bobs)
+    assert client.post("/api/jobs/retry-failed").get_json() == {"retried": 1}
+    assert catalog.get(photo_id=alices_photo).status is Status.QUEUED
+    assert bob_client.post("/api/jobs/retry-failed").get_json() == {"retried": 2}  # a batch
 
 
 def test_photos_from_before_accounts_belong_to_nobody(client, catalog, alices_photo):
