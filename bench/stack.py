@@ -112,10 +112,15 @@ class Stack:
         return response.json()
 
     def wait_all_ready(self, photo_ids: list[str], timeout: float = 300) -> list[dict[str, Any]]:
-        """Poll every 0.2 s until none is pending, gently: on 2 cores the poller's own requests (and
-        the emulator's work answering them) would take CPU from the stack being measured. While jobs
-        wait in the Redis queue, one LLEN tells; then only the photos still pending are read (a
-        consistent GetItem each, ~2 ms of emulator CPU)."""
+        """Wait until none is pending; their items, all READY (else RuntimeError)."""
+        self.wait_settled(photo_ids, timeout)
+        return self.ready_items(photo_ids)
+
+    def wait_settled(self, photo_ids: list[str], timeout: float = 300) -> None:
+        """Poll every 0.2 s until none is QUEUED or PROCESSING, gently: on 2 cores the poller's own
+        requests (and the emulator's work answering them) would take CPU from the stack being
+        measured. While jobs wait in the Redis queue, one LLEN tells; then only the photos still
+        pending are read (a consistent GetItem each, ~2-5 ms of emulator CPU)."""
         pending = set(photo_ids)
         deadline = time.monotonic() + timeout
         queue = redis.Redis.from_url(self.settings.redis_url)
@@ -126,6 +131,9 @@ class Stack:
             if queue.llen(PHOTOS_QUEUE) > 0:
                 continue  # jobs still waiting to be picked up: some photos are pending for sure
             pending = {pid for pid in pending if self._not_ready(pid)}
+
+    def ready_items(self, photo_ids: list[str]) -> list[dict[str, Any]]:
+        """The photos' items, read consistently; RuntimeError if any is not READY."""
         items = [self.table.get_item(Key={schema.PARTITION_KEY: pid}, ConsistentRead=True)["Item"] for pid in photo_ids]
         failed = [i for i in items if i["status"] != "READY"]
         if failed:
@@ -361,9 +369,10 @@ def scaling(stack: Stack, photo: Path, count: int, concurrencies: tuple[int, ...
         t0 = time.time()
         for pid in ids:
             publisher.process_photo(photo_id=pid)
-        items = stack.wait_all_ready(ids, timeout=600)
+        stack.wait_settled(ids, timeout=600)
+        cpu_after = _cpu_seconds(stack)  # before reading the 40 items back (bench and emulator CPU)
+        items = stack.ready_items(ids)
         elapsed = max(_epoch(i["finished_at"]) for i in items) - t0
-        cpu_after = _cpu_seconds(stack)
         result[f"concurrency_{concurrency}_s"] = round(elapsed, 2)
         result[f"concurrency_{concurrency}_cpu_ms_per_job"] = {
             name: round((cpu_after[name] - cpu_before[name]) / count * 1000, 1) for name in cpu_before
