@@ -7,6 +7,7 @@ import time
 from io import BytesIO
 
 import pytest
+import redis
 from botocore.stub import Stubber
 from flask.testing import FlaskClient
 from imagegen import photo_bytes
@@ -125,6 +126,41 @@ def test_sign_out_needs_csrf_then_forgets_the_session(anonymous, alice):
     assert response.status_code == 303
     assert who(anonymous) == {"signed_in": False}
     assert "You are signed out." in anonymous.get("/").get_data(as_text=True)
+
+
+def copy_of_cookie(app, browser: FlaskClient) -> FlaskClient:
+    """Another client holding the same session cookie (one copied off the browser)."""
+    thief = app.test_client()
+    thief.set_cookie("photoshare_session", browser.get_cookie("photoshare_session").value)
+    return thief
+
+
+def test_a_copy_of_the_cookie_is_signed_out_with_the_browser(app, anonymous, alice, redis_url):
+    sign_in(anonymous, "alice", alice.password)
+    thief = copy_of_cookie(app, anonymous)
+    assert who(thief)["username"] == "alice"
+    with anonymous.session_transaction() as session:
+        refresh_token, renews_at = session["account"]["refresh_token"], session["account"]["expires_at"]
+    anonymous.post("/signout", data={"csrf_token": csrf(anonymous, "/")})
+    assert who(thief) == {"signed_in": False}  # before the session's hour is up
+    # Redis keeps a digest, never the token, and only until Cognito would refuse the renewal.
+    (key,) = redis.Redis.from_url(redis_url).keys("photoshare:signed-out:*")
+    assert refresh_token.encode() not in key
+    assert 0 < redis.Redis.from_url(redis_url).ttl(key) <= renews_at - time.time() + 61
+
+
+def test_with_redis_down_sign_in_and_out_still_work(make_app, alice, caplog):
+    app = make_app(redis_url="redis://127.0.0.1:9/0")  # nothing listens there
+    browser = app.test_client()
+    assert sign_in(browser, "alice", alice.password).status_code == 303
+    assert who(browser)["username"] == "alice"
+    thief = copy_of_cookie(app, browser)
+    with caplog.at_level(logging.WARNING):
+        assert browser.post("/signout", data={"csrf_token": csrf(browser, "/")}).status_code == 303
+    assert who(browser) == {"signed_in": False}
+    assert "sign-out not shared with other copies of the cookie" in caplog.text
+    # The copy lives on until its renewal at Cognito: better than signing everyone out meanwhile.
+    assert who(thief)["username"] == "alice"
 
 
 def test_an_expired_session_is_refreshed_at_cognito_or_signed_out(anonymous, alice):

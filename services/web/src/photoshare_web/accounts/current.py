@@ -3,6 +3,7 @@
 The session cookie holds the account's id and username, when its access token expires, and the
 refresh token; once the access token's hour is up the next request refreshes it at Cognito,
 which fails (and signs the browser out) when the account was deleted, disabled or signed out.
+Until then a sign-out is shared through Redis, so a copy of the cookie dies with it too.
 """
 
 import time
@@ -73,10 +74,13 @@ def remember(identity: Identity, tokens: Tokens, *, renewal: bool = False) -> No
 
 
 def forget() -> str | None:
-    """Sign this browser out; the refresh token it held, to revoke."""
+    """Sign this browser out, and any copy of its cookie; the refresh token it held, to revoke."""
     saved = session.get(SESSION_KEY) or {}
     session.clear()
-    return saved.get("refresh_token")
+    refresh_token = saved.get("refresh_token")
+    if refresh_token:
+        accounts().signouts.add(refresh_token=refresh_token, renews_at=saved.get("expires_at", 0))
+    return refresh_token
 
 
 def _bearer_identity(header: str) -> Identity:
@@ -97,6 +101,9 @@ def _session_identity() -> Identity | None:
         return None
     identity = Identity(sub=saved["sub"], username=saved["username"])
     if time.time() < saved.get("expires_at", 0):
+        if accounts().signouts.contains(refresh_token=saved.get("refresh_token") or ""):
+            session.clear()  # a copy of a cookie that was signed out
+            return None
         return identity
     try:
         tokens = accounts().cognito.refresh(refresh_token=saved.get("refresh_token") or "")

@@ -8,6 +8,7 @@ from photoshare_shared.aws import make_client
 from photoshare_shared.settings import Settings
 from photoshare_shared.userpool import UserPoolIds, find_user_pool
 from photoshare_web.accounts.cognito import CognitoAccounts
+from photoshare_web.accounts.signouts import SignOuts
 from photoshare_web.accounts.tokens import KeySource, TokenVerifier, issuer_url, jwks_key_source, jwks_url
 
 NOT_SET_UP = (
@@ -50,6 +51,11 @@ class AccountServices:
         """Sign up, sign in, refresh, sign out."""
         client = make_client("cognito-idp", self._settings, region=self._settings.cognito_region)
         return CognitoAccounts(client, self.ids, auto_confirm=self._settings.uses_emulator)
+
+    @cached_property
+    def signouts(self) -> SignOuts:
+        """Sessions signed out before their renewal (see photoshare_web.accounts.signouts)."""
+        return SignOuts.from_settings(self._settings)
 
     @cached_property
     def verifier(self) -> TokenVerifier:
