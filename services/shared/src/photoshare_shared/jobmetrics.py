@@ -5,6 +5,7 @@ from typing import Any
 
 import redis
 
+from photoshare_shared.redisclient import redis_client
 from photoshare_shared.settings import Settings
 
 FINISHED_KEY = "photoshare:finished"
@@ -27,8 +28,8 @@ class JobMetrics:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "JobMetrics":
-        """Metrics on the broker's Redis, with short timeouts so a page never hangs."""
-        return cls(redis.Redis.from_url(settings.redis_url, socket_timeout=2, socket_connect_timeout=2))
+        """Metrics on the broker's Redis (see photoshare_shared.redisclient)."""
+        return cls(redis_client(settings))
 
     def record(self, *, photo_id: str, outcome: str, duration_ms: int, now: float | None = None) -> None:
         """Note one finished run."""

@@ -11,6 +11,7 @@ import time
 
 import redis
 
+from photoshare_shared.redisclient import redis_client
 from photoshare_shared.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -27,8 +28,8 @@ class SignOuts:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "SignOuts":
-        """On the broker's Redis, with short timeouts so a page never hangs on it."""
-        return cls(redis.Redis.from_url(settings.redis_url, socket_timeout=2, socket_connect_timeout=2))
+        """On the broker's Redis (see photoshare_shared.redisclient)."""
+        return cls(redis_client(settings))
 
     def add(self, *, refresh_token: str, renews_at: float) -> None:
         """Refuse this session from now until its renewal, when Cognito takes over."""
