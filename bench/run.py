@@ -178,7 +178,7 @@ def table(d: dict[str, Any], s: dict[str, Any], p: dict[str, Any], cores: dict[s
             _row(
                 f"3 scaling, {c['photos']} photos",
                 f"c1 {c['concurrency_1_s']:.1f} s / c2 {c['concurrency_2_s']:.1f} s = {c['speedup']:.2f}x"
-                f" (runs 1-2-2-1, means)",
+                f" (runs {c['order']}, means)",
                 "1.6x",
                 c["speedup"] / 1.6,
                 c["speedup"] >= 1.6,
