@@ -85,8 +85,9 @@ class Killer(threading.Thread):
 
     def _kill_one(self) -> None:
         # Only workers that are up (their pool forked): killing one still booting proves little.
-        names = [name for name, proc in list(self.stack.workers.items())
-                 if proc.poll() is None and pool_children(proc.pid)]
+        names = [
+            name for name, proc in list(self.stack.workers.items()) if proc.poll() is None and pool_children(proc.pid)
+        ]
         if not names:
             return
         name = self.rng.choice(names)
@@ -107,8 +108,13 @@ def main() -> int:
     print(f"chaos: generating {args.photos} JPEGs of 0.5–3 MP…", flush=True)
     images = _images(args.photos, rng)
     root = Path(tempfile.mkdtemp(prefix="photoshare-chaos-"))
-    stack = FaultStack(root, env_extra=CHAOS_SETTINGS, worker_app="photoshare_worker.celery_app",
-                       bucket="photoshare-chaos", table_name="photoshare-chaos-photos")
+    stack = FaultStack(
+        root,
+        env_extra=CHAOS_SETTINGS,
+        worker_app="photoshare_worker.celery_app",
+        bucket="photoshare-chaos",
+        table_name="photoshare-chaos-photos",
+    )
     try:
         stack.start(workers=2, concurrency=1)
         print(f"chaos: stack up (logs in {stack.log_dir}); uploading with {args.threads} threads", flush=True)
@@ -165,8 +171,11 @@ def _run(stack: FaultStack, images: list[bytes], args: argparse.Namespace, rng: 
 
     accepted = {status_id[1] for status_id in outcomes.values() if status_id[0] == 202}
     codes = collections.Counter(code for code, _ in outcomes.values())
-    print(f"chaos: uploads done in {upload_s:.0f}s ({dict(codes)}); queue drained under fire; kills "
-          f"{dict(killer.kills)}; waiting up to {FINAL_WAIT_S}s for every photo to settle", flush=True)
+    print(
+        f"chaos: uploads done in {upload_s:.0f}s ({dict(codes)}); queue drained under fire; kills "
+        f"{dict(killer.kills)}; waiting up to {FINAL_WAIT_S}s for every photo to settle",
+        flush=True,
+    )
     items = _wait_final(stack, accepted)
     _report(stack, outcomes, accepted, items, killer, redis_restart, time.monotonic() - started)
     lost = sum(1 for pid in accepted if items.get(pid) is None or items[pid]["status"] not in ("READY", "FAILED"))
@@ -189,36 +198,56 @@ def _wait_final(stack: FaultStack, accepted: set[str]) -> dict[str, dict | None]
     return items
 
 
-def _report(stack: FaultStack, outcomes: dict, accepted: set[str], items: dict, killer: Killer,
-            redis_restart: dict, total_s: float) -> None:
+def _report(
+    stack: FaultStack,
+    outcomes: dict,
+    accepted: set[str],
+    items: dict,
+    killer: Killer,
+    redis_restart: dict,
+    total_s: float,
+) -> None:
     codes = collections.Counter(code for code, _ in outcomes.values())
     ready = {pid for pid, item in items.items() if item and item["status"] == "READY"}
     failed = {pid: item["error"] for pid, item in items.items() if item and item["status"] == "FAILED"}
     lost = sorted(pid for pid in accepted if pid not in ready and pid not in failed)
-    durations = [(_ts(items[pid]["finished_at"]) - _ts(items[pid]["created_at"]), pid)
-                 for pid in ready | failed.keys() if items[pid].get("finished_at")]
+    durations = [
+        (_ts(items[pid]["finished_at"]) - _ts(items[pid]["created_at"]), pid)
+        for pid in ready | failed.keys()
+        if items[pid].get("finished_at")
+    ]
     attempts = collections.Counter(int(items[pid]["attempts"]) for pid in ready | failed.keys())
     table_ids, keys = stack.item_ids(), stack.s3_keys()
-    expected = {f"originals/{pid}" for pid in accepted} | {
-        key for pid in ready for key in stack.expected_keys(pid)}
+    expected = {f"originals/{pid}" for pid in accepted} | {key for pid in ready for key in stack.expected_keys(pid)}
     logs = stack.worker_logs()
     print("\n=== chaos run ===")
-    print(f"uploads            {len(outcomes)}: accepted (202) {codes.get(202, 0)}, refused (503) {codes.get(503, 0)}, "
-          f"other {sum(n for c, n in codes.items() if c not in (202, 503))} {dict((c, n) for c, n in codes.items() if c not in (202, 503))}")
+    print(
+        f"uploads            {len(outcomes)}: accepted (202) {codes.get(202, 0)}, refused (503) {codes.get(503, 0)}, "
+        f"other {sum(n for c, n in codes.items() if c not in (202, 503))} "
+        f"{dict((c, n) for c, n in codes.items() if c not in (202, 503))}"
+    )
     print(f"READY              {len(ready)}")
     print(f"FAILED             {len(failed)} {dict(collections.Counter(failed.values()))}")
     print(f"lost               {len(lost)} {lost[:10]}")
     if durations:
         longest, longest_id = max(durations)
         durations.sort()
-        print(f"upload→final       median {durations[len(durations) // 2][0]:.1f}s, longest {longest:.1f}s ({longest_id})")
+        print(
+            f"upload→final       median {durations[len(durations) // 2][0]:.1f}s, longest {longest:.1f}s ({longest_id})"
+        )
     print(f"attempts           {dict(sorted(attempts.items()))}")
-    print(f"kills              {dict(killer.kills)}; Redis crashed for {redis_restart.get('down_s', 0):.1f}s "
-          f"after {redis_restart.get('at_upload')} uploads")
-    print(f"recovery sweeps    {logs.count('recovery sweep: re-enqueued')} sweep(s) re-enqueued photos; "
-          f"{logs.count('exited with')} pool process(es) lost mid-job or idle (worker logs)")
-    print(f"leftovers          items not accepted {len(table_ids - accepted)}, "
-          f"unexpected S3 keys {len(keys - expected)}, missing S3 keys {len(expected - keys)}")
+    print(
+        f"kills              {dict(killer.kills)}; Redis crashed for {redis_restart.get('down_s', 0):.1f}s "
+        f"after {redis_restart.get('at_upload')} uploads"
+    )
+    print(
+        f"recovery sweeps    {logs.count('recovery sweep: re-enqueued')} sweep(s) re-enqueued photos; "
+        f"{logs.count('exited with')} pool process(es) lost mid-job or idle (worker logs)"
+    )
+    print(
+        f"leftovers          items not accepted {len(table_ids - accepted)}, "
+        f"unexpected S3 keys {len(keys - expected)}, missing S3 keys {len(expected - keys)}"
+    )
     print(f"wall time          {total_s:.0f}s (logs in {stack.log_dir})")
 
 

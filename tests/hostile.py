@@ -100,8 +100,7 @@ CORPUS: list[Case] = [
     Case("png", "valid", lambda: _save(_image(), "PNG"), 202, "READY"),
     Case("png-alpha", "valid", lambda: _save(_image(mode="RGBA"), "PNG"), 202, "READY"),
     Case("png-16bit", "valid", lambda: _save(Image.new("I;16", (40, 30), 40000), "PNG"), 202, "READY"),
-    Case("png-palette-transparent", "valid",
-         lambda: _save(_image().convert("P"), "PNG", transparency=0), 202, "READY"),
+    Case("png-palette-transparent", "valid", lambda: _save(_image().convert("P"), "PNG", transparency=0), 202, "READY"),
     Case("gif", "valid", lambda: _save(_image().convert("P"), "GIF"), 202, "READY"),
     Case("webp", "valid", lambda: _save(_image(), "WEBP"), 202, "READY"),
     Case("webp-lossless", "valid", lambda: _save(_image(), "WEBP", lossless=True), 202, "READY"),
@@ -115,32 +114,94 @@ CORPUS: list[Case] = [
     # Polyglots: valid images with a payload; accepted, only ever served re-encoded or as attachments.
     Case("polyglot-jpeg-html", "polyglot", lambda: _jpeg() + b"<html><script>alert(1)</script></html>", 202, "READY"),
     Case("polyglot-png-js", "polyglot", lambda: _save(_image(), "PNG") + b"<script>fetch('/x')</script>", 202, "READY"),
-    Case("polyglot-gif-html", "polyglot", lambda: _save(_image().convert("P"), "GIF") + b"<svg onload=alert(1)>", 202, "READY"),
+    Case(
+        "polyglot-gif-html",
+        "polyglot",
+        lambda: _save(_image().convert("P"), "GIF") + b"<svg onload=alert(1)>",
+        202,
+        "READY",
+    ),
     # Hostile EXIF: cleaned and bounded, the photo still READY.
-    Case("exif-zero-denominators", "exif",
-         lambda: _exif_jpeg({T.ExposureTime: _ratio((1, 0)), T.FNumber: _ratio((0, 0)), T.FocalLength: _ratio((5, 0))}),
-         202, "READY"),
-    Case("exif-nan-inf", "exif",
-         lambda: _exif_jpeg({T.ExposureTime: float("nan"), T.FNumber: float("inf"), T.ISOSpeedRatings: -5}), 202, "READY"),
-    Case("exif-huge-usercomment", "exif",
-         lambda: _exif_jpeg({T.UserComment: b"ASCII\x00\x00\x00" + b"A" * 60_000, T.Make: "M" * 5000}), 202, "READY"),
+    Case(
+        "exif-zero-denominators",
+        "exif",
+        lambda: _exif_jpeg({T.ExposureTime: _ratio((1, 0)), T.FNumber: _ratio((0, 0)), T.FocalLength: _ratio((5, 0))}),
+        202,
+        "READY",
+    ),
+    Case(
+        "exif-nan-inf",
+        "exif",
+        lambda: _exif_jpeg({T.ExposureTime: float("nan"), T.FNumber: float("inf"), T.ISOSpeedRatings: -5}),
+        202,
+        "READY",
+    ),
+    Case(
+        "exif-huge-usercomment",
+        "exif",
+        lambda: _exif_jpeg({T.UserComment: b"ASCII\x00\x00\x00" + b"A" * 60_000, T.Make: "M" * 5000}),
+        202,
+        "READY",
+    ),
     Case("exif-huge-makernote", "exif", lambda: _exif_jpeg({T.MakerNote: bytes(range(256)) * 200}), 202, "READY"),
-    Case("exif-non-utf8", "exif", lambda: _exif_jpeg({T.Make: "\udcff\udcfe".encode("utf-8", "surrogateescape").decode("latin-1"), T.Model: "Caf\xe9 \x00\x01"}), 202, "READY"),
-    Case("exif-script-tags", "exif",
-         lambda: _exif_jpeg({T.Make: "<script>alert(1)</script>", T.Model: '"><img src=x onerror=alert(1)>'}), 202, "READY"),
-    Case("exif-absurd-gps", "exif",
-         lambda: _exif_jpeg({}, {G.GPSLatitudeRef: "N", G.GPSLatitude: (123.0, 0.0, 0.0), G.GPSLongitudeRef: "Q", G.GPSLongitude: (999.0, 61.0, 61.0)}),
-         202, "READY"),
+    Case(
+        "exif-non-utf8",
+        "exif",
+        lambda: _exif_jpeg(
+            {T.Make: "\udcff\udcfe".encode("utf-8", "surrogateescape").decode("latin-1"), T.Model: "Caf\xe9 \x00\x01"}
+        ),
+        202,
+        "READY",
+    ),
+    Case(
+        "exif-script-tags",
+        "exif",
+        lambda: _exif_jpeg({T.Make: "<script>alert(1)</script>", T.Model: '"><img src=x onerror=alert(1)>'}),
+        202,
+        "READY",
+    ),
+    Case(
+        "exif-absurd-gps",
+        "exif",
+        lambda: _exif_jpeg(
+            {},
+            {
+                G.GPSLatitudeRef: "N",
+                G.GPSLatitude: (123.0, 0.0, 0.0),
+                G.GPSLongitudeRef: "Q",
+                G.GPSLongitude: (999.0, 61.0, 61.0),
+            },
+        ),
+        202,
+        "READY",
+    ),
     Case("exif-bad-orientation", "exif", lambda: _exif_jpeg({T.Orientation: 99}), 202, "READY"),
-    Case("exif-garbage-block", "exif",
-         lambda: _jpeg()[:2] + b"\xff\xe1\x00\x20Exif\x00\x00" + b"\xde\xad\xbe\xef" * 6 + _jpeg()[2:], 202, "READY"),
+    Case(
+        "exif-garbage-block",
+        "exif",
+        lambda: _jpeg()[:2] + b"\xff\xe1\x00\x20Exif\x00\x00" + b"\xde\xad\xbe\xef" * 6 + _jpeg()[2:],
+        202,
+        "READY",
+    ),
     # Refused by content at upload (415), whatever the name says.
-    Case("svg", "not-accepted", lambda: b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', 415),
+    Case(
+        "svg",
+        "not-accepted",
+        lambda: b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+        415,
+    ),
     Case("html", "not-accepted", lambda: b"<!doctype html><html><body onload=alert(1)></body></html>", 415),
     Case("pdf", "not-accepted", lambda: _save(_image(), "PDF"), 415),
     Case("tiff", "not-accepted", lambda: _save(_image(), "TIFF"), 415),
     Case("eps", "not-accepted", lambda: b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 10 10\nshowpage\n", 415),
-    Case("psd", "not-accepted", lambda: b"8BPS\x00\x01" + b"\x00" * 6 + b"\x00\x03\x00\x00\x00\x10\x00\x00\x00\x10\x00\x08\x00\x03" + b"\x00" * 64, 415),
+    Case(
+        "psd",
+        "not-accepted",
+        lambda: (
+            b"8BPS\x00\x01" + b"\x00" * 6 + b"\x00\x03\x00\x00\x00\x10\x00\x00\x00\x10\x00\x08\x00\x03" + b"\x00" * 64
+        ),
+        415,
+    ),
     Case("ico", "not-accepted", lambda: _save(_image((32, 32)), "ICO"), 415),
     Case("bmp", "not-accepted", lambda: _save(_image(), "BMP"), 415),
     Case("tga", "not-accepted", lambda: _save(_image(), "TGA"), 415),
@@ -156,15 +217,47 @@ CORPUS: list[Case] = [
     # Decompression bombs and oversized dimensions (refused from the header, nothing decoded).
     Case("png-bomb-30000x30000", "bomb", lambda: _png_bomb(30_000, 30_000), 415),
     Case("png-bomb-200000x1000", "bomb", lambda: _png_bomb(200_000, 1_000), 415),
-    Case("gif-bomb-65535x65535", "bomb",
-         lambda: b"GIF89a" + struct.pack("<HH", 65535, 65535) + b"\x00\x00\x00" + b",\x00\x00\x00\x00" + struct.pack("<HH", 65535, 65535) + b"\x00\x02\x02D\x01\x00;", 415),
+    Case(
+        "gif-bomb-65535x65535",
+        "bomb",
+        lambda: (
+            b"GIF89a"
+            + struct.pack("<HH", 65535, 65535)
+            + b"\x00\x00\x00"
+            + b",\x00\x00\x00\x00"
+            + struct.pack("<HH", 65535, 65535)
+            + b"\x00\x02\x02D\x01\x00;"
+        ),
+        415,
+    ),
     # Empty.
     Case("zero-bytes", "empty", lambda: b"", 400),
     # Only a full decode shows these: accepted, then FAILED with a reason.
-    Case("jpeg-truncated", "corrupt", lambda: _save(_image((640, 480)), "JPEG", quality=95)[:1500], 202, "FAILED", "truncated or corrupt"),
-    Case("png-truncated", "corrupt", lambda: _save(_image((640, 480)), "PNG")[:300], 202, "FAILED", "truncated or corrupt"),
+    Case(
+        "jpeg-truncated",
+        "corrupt",
+        lambda: _save(_image((640, 480)), "JPEG", quality=95)[:1500],
+        202,
+        "FAILED",
+        "truncated or corrupt",
+    ),
+    Case(
+        "png-truncated",
+        "corrupt",
+        lambda: _save(_image((640, 480)), "PNG")[:300],
+        202,
+        "FAILED",
+        "truncated or corrupt",
+    ),
     Case("png-bad-crc", "corrupt", _corrupt_png_crc, 202, "FAILED", "truncated or corrupt"),
     # WebP decodes at open, so a cut WebP is refused at upload already.
     Case("webp-truncated", "corrupt", lambda: _save(_image((640, 480)), "WEBP")[:200], 415),
-    Case("gif-truncated", "corrupt", lambda: _cut_in_half(_save(_image((640, 480)).convert("P"), "GIF")), 202, "FAILED", "truncated or corrupt"),
+    Case(
+        "gif-truncated",
+        "corrupt",
+        lambda: _cut_in_half(_save(_image((640, 480)).convert("P"), "GIF")),
+        202,
+        "FAILED",
+        "truncated or corrupt",
+    ),
 ]

@@ -18,7 +18,9 @@ def photo_bytes(
     image = Image.new("RGB", (width, height))
     draw = ImageDraw.Draw(image)
     for x in range(0, width, max(1, width // 64)):
-        draw.line([(x, 0), (x, height)], fill=(x * 255 // width, 120, 255 - x * 255 // width), width=max(1, width // 64))
+        draw.line(
+            [(x, 0), (x, height)], fill=(x * 255 // width, 120, 255 - x * 255 // width), width=max(1, width // 64)
+        )
     draw.rectangle([0, 0, width // 4, height // 4], fill=(255, 0, 0))
     tags = Image.Exif()
     if orientation:

@@ -74,7 +74,11 @@ class ComposeStack:
         """Run `docker compose -p <project> ARGS` in the repository root."""
         result = subprocess.run(
             [*self.command, "--env-file", str(self.env_file), "-p", self.project, *args],
-            cwd=ROOT, env=self.env, capture_output=True, text=True, timeout=timeout,
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
         )
         if check and result.returncode != 0:
             pytest.fail(f"`compose {' '.join(args)}` exited {result.returncode}:\n{result.stdout}\n{result.stderr}")

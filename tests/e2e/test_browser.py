@@ -28,11 +28,14 @@ pytestmark = pytest.mark.browser
 ROOT = Path(__file__).parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
-
-
 
 
 def jpeg(hue: int, *, model: str) -> bytes:
@@ -132,7 +135,7 @@ def test_upload_browse_step_through_and_delete(stack: Any, page: Any) -> None:
     # Three files through the picker (one change event), one dropped on the page.
     picked = [
         {"name": name, "mimeType": "image/jpeg", "buffer": jpeg(hue, model="Z 6")}
-        for name, hue in zip(names[:3], (10, 90, 170))
+        for name, hue in zip(names[:3], (10, 90, 170), strict=True)
     ]
     page.set_input_files("#file", picked)
     dropped = jpeg(220, model="Z 6")
@@ -162,7 +165,9 @@ def test_upload_browse_step_through_and_delete(stack: Any, page: Any) -> None:
 
     # A file that is no photo: the server's reason inline, the other rows untouched.
     text_file = b"just some notes, not a photo\n"
-    reason = stack.api.post(stack.url("/api/photos"), files={"file": ("notes.txt", text_file)}, timeout=10).json()["error"]
+    reason = stack.api.post(stack.url("/api/photos"), files={"file": ("notes.txt", text_file)}, timeout=10).json()[
+        "error"
+    ]
     page.set_input_files("#file", {"name": f"notes-{run}.txt", "mimeType": "text/plain", "buffer": text_file})
     refused = page.locator('.uploads .upload[data-state="error"]', has_text=f"notes-{run}.txt")
     expect(refused.locator(".upload-state")).to_have_text(reason)
@@ -172,9 +177,16 @@ def test_upload_browse_step_through_and_delete(stack: Any, page: Any) -> None:
 
     # The server's order (newest first) after a reload; open the middle one of ours.
     page.reload()
-    ours = [photo_id for photo_id in tile_ids(page) if photo_id in set(
-        page.locator(".grid .tile", has=page.locator(".caption", has_text=run)).evaluate_all(
-            "tiles => tiles.map(t => t.dataset.photoId)"))]
+    ours = [
+        photo_id
+        for photo_id in tile_ids(page)
+        if photo_id
+        in set(
+            page.locator(".grid .tile", has=page.locator(".caption", has_text=run)).evaluate_all(
+                "tiles => tiles.map(t => t.dataset.photoId)"
+            )
+        )
+    ]
     assert len(ours) == 4, ours
     # Behind each thumbnail, until it loads: the photo's average colour, computed by the worker.
     for photo_id in ours:
@@ -197,8 +209,12 @@ def test_upload_browse_step_through_and_delete(stack: Any, page: Any) -> None:
     expect(details.locator("tr", has_text="Focal length")).to_contain_text("35 mm")
     expect(details.locator("tr", has_text="Taken")).to_contain_text("2024-06-15 14:30:05")
     map_link = details.locator("a.map-link")
-    expect(map_link).to_have_attribute("href", "https://www.openstreetmap.org/?mlat=48.85678&mlon=2.35435#map=15/48.85678/2.35435")
-    expect(page.get_by_role("link", name="Download original")).to_have_attribute("href", stack.url(f"/photos/{middle}/original"))
+    expect(map_link).to_have_attribute(
+        "href", "https://www.openstreetmap.org/?mlat=48.85678&mlon=2.35435#map=15/48.85678/2.35435"
+    )
+    expect(page.get_by_role("link", name="Download original")).to_have_attribute(
+        "href", stack.url(f"/photos/{middle}/original")
+    )
     page.screenshot(path=str(ARTIFACTS / "browser-photo.png"), full_page=True)
 
     # ← newer, → older, with the keyboard.
@@ -243,7 +259,9 @@ def test_uploads_run_three_at_a_time_and_can_be_cancelled(stack: Any, page: Any)
     held: list[Any] = []
     page.route("**/api/photos", lambda route: held.append(route))  # never answered: uploads stay in flight
     page.goto(stack.url("/"))
-    files = [{"name": f"held-{n}.jpg", "mimeType": "image/jpeg", "buffer": b"\xff\xd8\xff" + bytes(2000)} for n in range(4)]
+    files = [
+        {"name": f"held-{n}.jpg", "mimeType": "image/jpeg", "buffer": b"\xff\xd8\xff" + bytes(2000)} for n in range(4)
+    ]
     page.set_input_files("#file", files)
     rows = page.locator(".uploads .upload")
     expect(rows).to_have_count(4)
@@ -350,9 +368,11 @@ def test_accounts_sign_up_upload_sign_out_and_only_owners_delete(stack: Any, ano
 
     # Someone else's photo: no delete button for ann, and the API refuses her.
     other = stack.new_account()
-    theirs = stack.api_as(other).post(
-        stack.url("/api/photos"), files={"file": ("theirs.jpg", jpeg(200, model="Z 9"))}, timeout=10
-    ).json()["id"]
+    theirs = (
+        stack.api_as(other)
+        .post(stack.url("/api/photos"), files={"file": ("theirs.jpg", jpeg(200, model="Z 9"))}, timeout=10)
+        .json()["id"]
+    )
     page.goto(stack.url(f"/photos/{theirs}"))
     expect(page.locator(".owner")).to_contain_text(other.username)
     expect(page.get_by_role("link", name="Delete…")).to_have_count(0)

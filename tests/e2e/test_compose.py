@@ -33,9 +33,7 @@ def test_compose_passes_every_setting_to_the_app_containers():
     services = yaml.safe_load((ROOT / "compose.yaml").read_text())["services"]
     for name in ("init", "web", "worker", "beat", "flower"):
         environment = services[name]["environment"]
-        missing = [
-            _env_names(f)[-1] for f in Settings.model_fields if not set(_env_names(f)) & set(environment)
-        ]
+        missing = [_env_names(f)[-1] for f in Settings.model_fields if not set(_env_names(f)) & set(environment)]
         assert missing == [], f"{name}: add these to x-app-environment in compose.yaml"
 
 
@@ -69,8 +67,9 @@ def test_init_prints_a_demo_account_that_signs_in(compose_stack):
     refused = requests.post(stack.url("/api/photos"), files={"file": ("a.jpg", photo_bytes(64, 48))}, timeout=10)
     assert refused.status_code == 401  # nobody writes anonymously
     bearer = {"Authorization": f"Bearer {token.json()['access_token']}"}
-    accepted = requests.post(stack.url("/api/photos"), files={"file": ("a.jpg", photo_bytes(64, 48))},
-                             headers=bearer, timeout=10)
+    accepted = requests.post(
+        stack.url("/api/photos"), files={"file": ("a.jpg", photo_bytes(64, 48))}, headers=bearer, timeout=10
+    )
     assert accepted.status_code == 202, accepted.text
     assert accepted.json()["owner"] == username
 

@@ -144,7 +144,10 @@ class FaultStack:
             from photoshare_shared.settings import Settings
 
             self.settings = Settings(
-                redis_url=self.redis_url, aws_endpoint_url=self.aws_url, bucket=self.bucket, table=self.table_name,
+                redis_url=self.redis_url,
+                aws_endpoint_url=self.aws_url,
+                bucket=self.bucket,
+                table=self.table_name,
                 s3_public_endpoint_url=self.aws_url,
             )
             pool = ensure_resources(self.settings)
@@ -156,7 +159,9 @@ class FaultStack:
             for _ in range(workers):
                 self.start_worker(concurrency=concurrency)
         except Exception as error:
-            raise processes.StartupError(f"{error}\n{self.tails(('aws', 'redis', 'web', 'beat', 'worker-1'))}") from error
+            raise processes.StartupError(
+                f"{error}\n{self.tails(('aws', 'redis', 'web', 'beat', 'worker-1'))}"
+            ) from error
         return self
 
     def close(self) -> None:
@@ -209,9 +214,13 @@ class FaultStack:
         self._worker_seq += 1
         name = f"worker-{self._worker_seq}"
         hostname = f"rel{self._worker_seq}-{os.getpid()}@localhost"
-        self.workers[name] = proc = processes.start_worker(
-            self.env, concurrency=concurrency, hostname=hostname, output=self._log(name),
-            timeout=None, app=self.worker_app,
+        self.workers[name] = processes.start_worker(
+            self.env,
+            concurrency=concurrency,
+            hostname=hostname,
+            output=self._log(name),
+            timeout=None,
+            app=self.worker_app,
         )
         self.hostnames[name] = hostname
         if wait:
@@ -231,8 +240,9 @@ class FaultStack:
         deadline = time.monotonic() + timeout
         while True:
             try:
-                processes.wait_for_worker(self.redis_url, self.hostnames[name], max(1.0, deadline - time.monotonic()),
-                                          proc=self.workers[name])
+                processes.wait_for_worker(
+                    self.redis_url, self.hostnames[name], max(1.0, deadline - time.monotonic()), proc=self.workers[name]
+                )
                 return
             except processes.StartupError:
                 raise
@@ -287,8 +297,9 @@ class FaultStack:
         """The photo's DynamoDB item, read directly (consistent read), or None."""
         return self.table.get_item(Key={"photo_id": photo_id}, ConsistentRead=True).get("Item")
 
-    def wait_settled(self, photo_ids: Iterable[str], timeout: float = 60,
-                     statuses: frozenset[str] = SETTLED) -> dict[str, dict[str, Any] | None]:
+    def wait_settled(
+        self, photo_ids: Iterable[str], timeout: float = 60, statuses: frozenset[str] = SETTLED
+    ) -> dict[str, dict[str, Any] | None]:
         """Wait until every photo's item has a status in `statuses` (or is gone); return the items."""
         pending = set(photo_ids)
         items: dict[str, dict[str, Any] | None] = {}
@@ -376,8 +387,11 @@ class FaultStack:
         """Report sections for a failing test: log tails and which processes died."""
         names = sorted({p.stem for p in self.log_dir.glob("worker-*.log")})[-2:] + ["beat", "web", "redis"]
         sections = [(f"reliability stack: {name} log", self.tails([name])) for name in names]
-        dead = [f"{name} exited with {proc.returncode}" for name, proc in {**self.procs, **self.workers}.items()
-                if proc.poll() is not None]
+        dead = [
+            f"{name} exited with {proc.returncode}"
+            for name, proc in {**self.procs, **self.workers}.items()
+            if proc.poll() is not None
+        ]
         if dead:
             sections.append(("reliability stack: dead processes", "\n".join(dead)))
         return sections

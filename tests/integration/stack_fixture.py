@@ -72,9 +72,7 @@ class Stack:
         """Every key in the bucket."""
         paginator = self.s3.get_paginator("list_objects_v2")
         return {
-            obj["Key"]
-            for page in paginator.paginate(Bucket=self.settings.bucket)
-            for obj in page.get("Contents", [])
+            obj["Key"] for page in paginator.paginate(Bucket=self.settings.bucket) for obj in page.get("Contents", [])
         }
 
     def item_ids(self) -> set[str]:
@@ -128,11 +126,15 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
             redis_url = f"redis://127.0.0.1:{redis_port}/0"
             launch("aws", lambda out: processes.start_moto(aws_port, output=out))
             # Its own server on a free port: tests must never touch the machine's Redis on 6379.
-            launch("redis", lambda out: processes.start_redis(
-                redis_port, appendonly=False, workdir=root / "redis", output=out))
+            launch(
+                "redis",
+                lambda out: processes.start_redis(redis_port, appendonly=False, workdir=root / "redis", output=out),
+            )
             env = processes.StackEnv(
-                redis_url=redis_url, aws_endpoint_url=aws_url,
-                bucket="photoshare-it", table="photoshare-it-photos",
+                redis_url=redis_url,
+                aws_endpoint_url=aws_url,
+                bucket="photoshare-it",
+                table="photoshare-it-photos",
             )
             settings = env.settings()
             pool = ensure_resources(settings)

@@ -32,8 +32,13 @@ def test_smoke_passes_against_the_local_stack(stack, emulator_credentials, capsy
     steps = _steps(out)
     temporary = steps[3].removeprefix("sign in as ")
     assert steps[:8] == [
-        "GET /healthz", "POST /api/photos without a token is 401", "create a temporary account",
-        f"sign in as {temporary}", "POST /api/photos", "wait for READY", "GET thumbnails.small.url",
+        "GET /healthz",
+        "POST /api/photos without a token is 401",
+        "create a temporary account",
+        f"sign in as {temporary}",
+        "POST /api/photos",
+        "wait for READY",
+        "GET thumbnails.small.url",
         "GET /api/photos lists it",
     ]
     assert temporary.startswith("smoke-")

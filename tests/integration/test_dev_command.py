@@ -49,7 +49,12 @@ def test_make_dev_prints_a_demo_account_that_uploads_and_ctrl_c_stops_all(tmp_pa
     env["REDIS_URL"] = f"redis://127.0.0.1:{processes.free_port()}/0"
     proc = subprocess.Popen(
         [sys.executable, "-m", "photoshare_devstack.cli", "--port", str(web_port), "--aws-port", str(aws_port)],
-        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
     )
     lines: queue.Queue = queue.Queue()
     threading.Thread(target=_lines, args=(proc.stdout, lines), daemon=True).start()
@@ -59,8 +64,12 @@ def test_make_dev_prints_a_demo_account_that_uploads_and_ctrl_c_stops_all(tmp_pa
         web = f"http://127.0.0.1:{web_port}"
         login = {"username": demo.group(1), "password": demo.group(2)}
         token = requests.post(f"{web}/api/auth/token", json=login, timeout=10).json()["access_token"]
-        upload = requests.post(f"{web}/api/photos", files={"file": ("dev.jpg", photo_bytes())},
-                               headers={"Authorization": f"Bearer {token}"}, timeout=30)
+        upload = requests.post(
+            f"{web}/api/photos",
+            files={"file": ("dev.jpg", photo_bytes())},
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=30,
+        )
         assert upload.status_code == 202, upload.text
         deadline, status = time.monotonic() + 60, None
         while time.monotonic() < deadline and status != "READY":

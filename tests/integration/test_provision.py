@@ -15,11 +15,19 @@ pytestmark = pytest.mark.integration
 
 def provision(stack) -> tuple[str, str]:
     env = processes.StackEnv(
-        redis_url=stack.redis_url, aws_endpoint_url=stack.aws_endpoint_url,
-        bucket=stack.settings.bucket, table=stack.settings.table,
+        redis_url=stack.redis_url,
+        aws_endpoint_url=stack.aws_endpoint_url,
+        bucket=stack.settings.bucket,
+        table=stack.settings.table,
     ).environ()
-    done = subprocess.run([sys.executable, "-m", "photoshare_shared.provision"], env=env, capture_output=True,
-                          text=True, timeout=60, check=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "photoshare_shared.provision"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
     match = re.search(r"^demo account: username (\S+), password (\S+)$", done.stdout, re.MULTILINE)
     assert match, done.stdout + done.stderr
     assert stack.pool.user_pool_id in done.stdout  # the pool that was there already, not a second one

@@ -81,7 +81,9 @@ def keys_of(stack: FaultStack, photo_ids: set[str]) -> set[str]:
 def assert_ready_with_exact_keys(stack: FaultStack, photo_ids: set[str], timeout: float = 40) -> dict:
     """Every photo READY, and the bucket holds exactly its original and one object per derivative."""
     items = stack.wait_settled(photo_ids, timeout=timeout)
-    not_ready = {pid: (item or {}).get("status") for pid, item in items.items() if (item or {}).get("status") != "READY"}
+    not_ready = {
+        pid: (item or {}).get("status") for pid, item in items.items() if (item or {}).get("status") != "READY"
+    }
     assert not not_ready, f"not READY: {not_ready}"
     expected = set().union(*(stack.expected_keys(pid) for pid in photo_ids))
     assert keys_of(stack, photo_ids) == expected
@@ -169,7 +171,9 @@ def test_redis_crash_during_upload_burst(stack: FaultStack) -> None:
         responses = [future.result() for future in futures]
 
     codes = [r.status_code for r in responses]
-    assert set(codes) <= {202, 503}, [(r.status_code, r.text[:200]) for r in responses if r.status_code not in (202, 503)]
+    assert set(codes) <= {202, 503}, [
+        (r.status_code, r.text[:200]) for r in responses if r.status_code not in (202, 503)
+    ]
     refused = [r for r in responses if r.status_code == 503]
     assert refused, "no upload met the outage: the test did not test anything"
     for response in refused:
@@ -202,8 +206,10 @@ def test_redis_restart_keeps_queued_jobs(stack: FaultStack) -> None:
 
     stack.start_worker()
     assert_ready_with_exact_keys(stack, set(photo_ids), timeout=30)
-    print(f"\n[reliability] Redis restarted with 5 jobs queued: all kept (AOF) and READY in "
-          f"{time.monotonic() - started:.1f}s")
+    print(
+        f"\n[reliability] Redis restarted with 5 jobs queued: all kept (AOF) and READY in "
+        f"{time.monotonic() - started:.1f}s"
+    )
 
 
 def test_worker_started_before_redis(stack: FaultStack) -> None:
@@ -220,8 +226,10 @@ def test_worker_started_before_redis(stack: FaultStack) -> None:
     connected_s = time.monotonic() - redis_back
     photo_id = accepted(stack.upload(make_jpeg(seed=300)))
     assert_ready_with_exact_keys(stack, {photo_id}, timeout=30)
-    print(f"\n[reliability] worker started before Redis: answered {connected_s:.1f}s after Redis came up, "
-          f"processed a photo; {time.monotonic() - started:.1f}s in all")
+    print(
+        f"\n[reliability] worker started before Redis: answered {connected_s:.1f}s after Redis came up, "
+        f"processed a photo; {time.monotonic() - started:.1f}s in all"
+    )
 
 
 def test_delete_while_queued_and_while_processing(stack: FaultStack) -> None:
@@ -244,9 +252,11 @@ def test_delete_while_queued_and_while_processing(stack: FaultStack) -> None:
     for photo_id in (waiting, running):
         assert_no_trace(stack, photo_id)
     log = stack.worker_logs()
-    print(f"\n[reliability] deleted one photo while QUEUED and one while PROCESSING: no item, no object "
-          f"after the jobs ran (worker saw 'deleted-meanwhile': {'deleted-meanwhile' in log}); "
-          f"{time.monotonic() - started:.1f}s")
+    print(
+        f"\n[reliability] deleted one photo while QUEUED and one while PROCESSING: no item, no object "
+        f"after the jobs ran (worker saw 'deleted-meanwhile': {'deleted-meanwhile' in log}); "
+        f"{time.monotonic() - started:.1f}s"
+    )
 
 
 def test_transient_aws_faults_are_retried(stack: FaultStack) -> None:
@@ -274,9 +284,11 @@ def test_transient_aws_faults_are_retried(stack: FaultStack) -> None:
     assert len(injected) == 3, injected
     retries = stack.worker_logs().count("transient error, retry") - retries_before
     assert retries == 3, retries
-    print(f"\n[reliability] 3 injected transient faults (S3 503, DynamoDB throttle, S3 network): "
-          f"4 photos READY, attempts {attempts1 + [int(items2[round2]['attempts'])]}, {retries} retries logged; "
-          f"{time.monotonic() - started:.1f}s")
+    print(
+        f"\n[reliability] 3 injected transient faults (S3 503, DynamoDB throttle, S3 network): "
+        f"4 photos READY, attempts {attempts1 + [int(items2[round2]['attempts'])]}, {retries} retries logged; "
+        f"{time.monotonic() - started:.1f}s"
+    )
 
 
 def test_poison_image_fails_and_others_go_on(stack: FaultStack) -> None:
@@ -302,9 +314,11 @@ def test_poison_image_fails_and_others_go_on(stack: FaultStack) -> None:
     assert_ready_with_exact_keys(stack, {after}, timeout=30)
     failures = requests.get(stack.url("/api/jobs"), timeout=10).json()["recent_failures"]
     assert any(f["id"] == poison and "gave up" in f["reason"] for f in failures), failures
-    print(f"\n[reliability] poison image killed its pool process {int(items[poison]['attempts']) - 1} times, "
-          f"then FAILED '{items[poison]['error']}'; 4 other photos READY on the same worker; "
-          f"{time.monotonic() - started:.1f}s")
+    print(
+        f"\n[reliability] poison image killed its pool process {int(items[poison]['attempts']) - 1} times, "
+        f"then FAILED '{items[poison]['error']}'; 4 other photos READY on the same worker; "
+        f"{time.monotonic() - started:.1f}s"
+    )
 
 
 def test_delete_during_a_run_that_then_fails_leaves_no_object(stack: FaultStack) -> None:

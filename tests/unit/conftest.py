@@ -142,7 +142,12 @@ def make_app(
     def make(**changes: object) -> Flask:
         changed = settings.model_copy(update=changes)
         services = Services(
-            settings=changed, store=store, catalog=catalog, attention=attention, publisher=publisher, metrics=metrics  # type: ignore[arg-type]
+            settings=changed,
+            store=store,
+            catalog=catalog,
+            attention=attention,
+            publisher=publisher,
+            metrics=metrics,  # type: ignore[arg-type]
         )
         # moto signs every pool's tokens with one key pair; its JWKS URL is not reachable in-process.
         accounts = AccountServices(changed, ids=pool_ids, keys=moto_keys())

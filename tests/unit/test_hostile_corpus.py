@@ -12,7 +12,15 @@ def test_the_corpus_is_large_and_covers_every_category():
     assert len(CORPUS) >= 50
     assert len({case.name for case in CORPUS}) == len(CORPUS)
     assert {case.category for case in CORPUS} >= {
-        "valid", "extreme", "animated", "polyglot", "exif", "not-accepted", "bomb", "empty", "corrupt"
+        "valid",
+        "extreme",
+        "animated",
+        "polyglot",
+        "exif",
+        "not-accepted",
+        "bomb",
+        "empty",
+        "corrupt",
     }
 
 

@@ -30,9 +30,7 @@ class Bundle:
 
 def _git(root: Path, *args: str) -> str:
     try:
-        return subprocess.run(
-            ["git", *args], cwd=root, check=True, capture_output=True, text=True
-        ).stdout.strip()
+        return subprocess.run(["git", *args], cwd=root, check=True, capture_output=True, text=True).stdout.strip()
     except (OSError, subprocess.CalledProcessError) as error:
         raise DeployError(f"git {' '.join(args)} failed in {root}: is it a git checkout?") from error
 
@@ -43,9 +41,10 @@ def make_bundle(root: Path = REPO_ROOT) -> Bundle:
     version = _git(root, "describe", "--always", "--dirty", "--abbrev=12").replace("/", "-")
     out = io.BytesIO()
     # mtime=0 in the gzip header too: the same files give the same digest, so no needless redeploy.
-    with gzip.GzipFile(fileobj=out, mode="wb", mtime=0) as gz, tarfile.open(
-        fileobj=gz, mode="w", format=tarfile.PAX_FORMAT
-    ) as tar:
+    with (
+        gzip.GzipFile(fileobj=out, mode="wb", mtime=0) as gz,
+        tarfile.open(fileobj=gz, mode="w", format=tarfile.PAX_FORMAT) as tar,
+    ):
         for name in names:
             path = root / name
             if not path.is_file():

@@ -45,8 +45,22 @@ def checkov(template: Path = TEMPLATE_PATH) -> Result:
     """checkov's CloudFormation checks, offline; fails on any failed check or a skip without a reason."""
     # Not checkov's --quiet: it leaves the skipped checks out of the JSON, so a skip without a
     # reason would go unseen.
-    cmd = [_uv(), "tool", "run", "--quiet", "--from", CHECKOV, "checkov", "--file", str(template),
-           "--framework", "cloudformation", "--skip-download", "--output", "json"]
+    cmd = [
+        _uv(),
+        "tool",
+        "run",
+        "--quiet",
+        "--from",
+        CHECKOV,
+        "checkov",
+        "--file",
+        str(template),
+        "--framework",
+        "cloudformation",
+        "--skip-download",
+        "--output",
+        "json",
+    ]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=900)
     try:
         data = json.loads(proc.stdout)

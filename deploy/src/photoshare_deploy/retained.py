@@ -35,5 +35,7 @@ def remove_data(
     elif table:
         echo(f"kept table {table} (the catalog stays; `down --delete-table` or delete it by hand)")
     if outputs.get("UserPoolId"):
-        echo(f"kept user pool {outputs['UserPoolId']} (the accounts stay; it has deletion protection, "
-             "turn that off in the Cognito console to delete it)")
+        echo(
+            f"kept user pool {outputs['UserPoolId']} (the accounts stay; it has deletion protection, "
+            "turn that off in the Cognito console to delete it)"
+        )

@@ -51,10 +51,15 @@ class TemporaryAccount:
 
     def create(self) -> Login:
         """Create the account, confirmed, with a permanent password."""
-        self._cognito.admin_create_user(UserPoolId=self._pool, Username=self.login.username, MessageAction="SUPPRESS",
-                                        UserAttributes=[{"Name": "email", "Value": "smoke@example.invalid"}])
-        self._cognito.admin_set_user_password(UserPoolId=self._pool, Username=self.login.username,
-                                              Password=self.login.password, Permanent=True)
+        self._cognito.admin_create_user(
+            UserPoolId=self._pool,
+            Username=self.login.username,
+            MessageAction="SUPPRESS",
+            UserAttributes=[{"Name": "email", "Value": "smoke@example.invalid"}],
+        )
+        self._cognito.admin_set_user_password(
+            UserPoolId=self._pool, Username=self.login.username, Password=self.login.password, Permanent=True
+        )
         return self.login
 
     def delete(self) -> None:

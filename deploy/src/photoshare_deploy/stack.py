@@ -74,7 +74,9 @@ def event_ids(cfn: Any, name: str) -> set[str]:
     return {event["EventId"] for event in _new_events(cfn, name, set())}
 
 
-def wait(cfn: Any, name: str, seen: set[str], echo: Printer, poll_s: float = 5.0, timeout_s: float = 3600) -> dict[str, Any] | None:
+def wait(
+    cfn: Any, name: str, seen: set[str], echo: Printer, poll_s: float = 5.0, timeout_s: float = 3600
+) -> dict[str, Any] | None:
     """Print the stack's events as they come until it settles; raise with the first failure's reason."""
     failures: list[str] = []
     deadline = time.monotonic() + timeout_s

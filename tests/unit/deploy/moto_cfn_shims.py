@@ -95,7 +95,11 @@ class CognitoUserPool(_Shim, CloudFormationModel):
 
     @classmethod
     def create_from_cloudformation_json(  # type: ignore[misc]
-        cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str,
+        cls,
+        resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
         **kwargs: Any,
     ) -> "CognitoUserPool":
         pool = _cognito(account_id, region_name).create_user_pool(resource_name, _pool_settings(cloudformation_json))
@@ -103,8 +107,12 @@ class CognitoUserPool(_Shim, CloudFormationModel):
 
     @classmethod
     def update_from_cloudformation_json(  # type: ignore[misc]
-        cls, original_resource: "CognitoUserPool", new_resource_name: str, cloudformation_json: dict[str, Any],
-        account_id: str, region_name: str,
+        cls,
+        original_resource: "CognitoUserPool",
+        new_resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
     ) -> "CognitoUserPool":
         backend = _cognito(account_id, region_name)
         backend.update_user_pool(original_resource.id, _pool_settings(cloudformation_json))
@@ -131,7 +139,11 @@ class CognitoUserPoolClient(_Shim, CloudFormationModel):
 
     @classmethod
     def create_from_cloudformation_json(  # type: ignore[misc]
-        cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str,
+        cls,
+        resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
         **kwargs: Any,
     ) -> "CognitoUserPoolClient":
         settings = dict(cloudformation_json["Properties"])
@@ -141,8 +153,12 @@ class CognitoUserPoolClient(_Shim, CloudFormationModel):
 
     @classmethod
     def update_from_cloudformation_json(  # type: ignore[misc]
-        cls, original_resource: "CognitoUserPoolClient", new_resource_name: str,
-        cloudformation_json: dict[str, Any], account_id: str, region_name: str,
+        cls,
+        original_resource: "CognitoUserPoolClient",
+        new_resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
     ) -> "CognitoUserPoolClient":
         fixed = ("UserPoolId", "GenerateSecret")
         settings = {k: v for k, v in cloudformation_json["Properties"].items() if k not in fixed}
@@ -172,15 +188,23 @@ class CloudFrontDistribution(_Shim, CloudFormationModel):
 
     @classmethod
     def create_from_cloudformation_json(  # type: ignore[misc]
-        cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str,
+        cls,
+        resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
         **kwargs: Any,
     ) -> "CloudFrontDistribution":
         return cls(cloudformation_json["Properties"])
 
     @classmethod
     def update_from_cloudformation_json(  # type: ignore[misc]
-        cls, original_resource: "CloudFrontDistribution", new_resource_name: str,
-        cloudformation_json: dict[str, Any], account_id: str, region_name: str,
+        cls,
+        original_resource: "CloudFrontDistribution",
+        new_resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
     ) -> "CloudFrontDistribution":
         original_resource.properties = cloudformation_json["Properties"]
         return original_resource

@@ -56,11 +56,17 @@ def test_up_creates_the_stack_with_its_resources_and_outputs(aws: None, capsys: 
     summaries = client("cloudformation").list_stack_resources(StackName=STACK)["StackResourceSummaries"]
     types = {s.get("LogicalResourceId"): s.get("ResourceType") for s in summaries}
     assert {
-        "PhotoBucket": "AWS::S3::Bucket", "PhotoTable": "AWS::DynamoDB::Table", "LogGroup": "AWS::Logs::LogGroup",
-        "WebSecurityGroup": "AWS::EC2::SecurityGroup", "InstanceRole": "AWS::IAM::Role",
-        "InstanceProfile": "AWS::IAM::InstanceProfile", "Instance": "AWS::EC2::Instance",
-        "PublicAddress": "AWS::EC2::EIP", "UserPool": "AWS::Cognito::UserPool",
-        "UserPoolClient": "AWS::Cognito::UserPoolClient", "Distribution": "AWS::CloudFront::Distribution",
+        "PhotoBucket": "AWS::S3::Bucket",
+        "PhotoTable": "AWS::DynamoDB::Table",
+        "LogGroup": "AWS::Logs::LogGroup",
+        "WebSecurityGroup": "AWS::EC2::SecurityGroup",
+        "InstanceRole": "AWS::IAM::Role",
+        "InstanceProfile": "AWS::IAM::InstanceProfile",
+        "Instance": "AWS::EC2::Instance",
+        "PublicAddress": "AWS::EC2::EIP",
+        "UserPool": "AWS::Cognito::UserPool",
+        "UserPoolClient": "AWS::Cognito::UserPoolClient",
+        "Distribution": "AWS::CloudFront::Distribution",
     }.items() <= types.items()
 
     # The real table has exactly the app's keys and indexes.
@@ -109,8 +115,16 @@ def test_up_makes_the_user_pool_and_client_the_app_expects(aws: None, capsys: py
     made = cognito.describe_user_pool_client(UserPoolId=got["UserPoolId"], ClientId=got["UserPoolClientId"])
     made = made["UserPoolClient"]
     assert "ClientSecret" not in made
-    for key in ("ClientName", "ExplicitAuthFlows", "PreventUserExistenceErrors", "EnableTokenRevocation",
-                "AccessTokenValidity", "IdTokenValidity", "RefreshTokenValidity", "TokenValidityUnits"):
+    for key in (
+        "ClientName",
+        "ExplicitAuthFlows",
+        "PreventUserExistenceErrors",
+        "EnableTokenRevocation",
+        "AccessTokenValidity",
+        "IdTokenValidity",
+        "RefreshTokenValidity",
+        "TokenValidityUnits",
+    ):
         assert made[key] == app[key], key
 
 
@@ -190,7 +204,9 @@ def _before_accounts() -> dict[str, Any]:
 def test_up_adds_accounts_and_https_to_a_stack_from_before(aws: None, capsys: pytest.CaptureFixture[str]):
     given = {**network.default_network(client("ec2")), "BundleBucket": "old-bundles", "BundleKey": "old.tar.gz"}
     client("cloudformation").create_stack(
-        StackName=STACK, TemplateBody=json.dumps(_before_accounts()), Capabilities=["CAPABILITY_IAM"],
+        StackName=STACK,
+        TemplateBody=json.dumps(_before_accounts()),
+        Capabilities=["CAPABILITY_IAM"],
         Parameters=[{"ParameterKey": k, "ParameterValue": v} for k, v in given.items()],
     )
     assert outputs()["SiteUrl"].startswith("http://") and "UserPoolId" not in outputs()
@@ -237,12 +253,18 @@ def test_down_asks_for_confirmation(aws: None, capsys: pytest.CaptureFixture[str
         (["status", "--stack", "nope"], "error: stack nope does not exist (in this account and region)\n"),
         (["down", "--stack", "nope", "--yes"], "error: stack nope does not exist (in this account and region)\n"),
         (["up", "--stack", STACK, "--param", "Nope=1"], "error: unknown parameter Nope; the template takes: "),
-        (["up", "--stack", STACK, "--param", "InstanceType=t9.huge"],
-         "error: bad value for InstanceType: 't9.huge'; allowed: "),
-        (["up", "--stack", STACK, "--param", "AdminCidr=everyone"],
-         "error: bad value for AdminCidr: 'everyone' (empty, or an IPv4 CIDR"),
-        (["up", "--stack", STACK, "--param", "CloudFrontPrefixListId=0.0.0.0/0"],
-         "error: bad value for CloudFrontPrefixListId: '0.0.0.0/0' (a prefix list id"),
+        (
+            ["up", "--stack", STACK, "--param", "InstanceType=t9.huge"],
+            "error: bad value for InstanceType: 't9.huge'; allowed: ",
+        ),
+        (
+            ["up", "--stack", STACK, "--param", "AdminCidr=everyone"],
+            "error: bad value for AdminCidr: 'everyone' (empty, or an IPv4 CIDR",
+        ),
+        (
+            ["up", "--stack", STACK, "--param", "CloudFrontPrefixListId=0.0.0.0/0"],
+            "error: bad value for CloudFrontPrefixListId: '0.0.0.0/0' (a prefix list id",
+        ),
         (["up", "--stack", STACK, "--param", "AdminCidr"], "error: bad --param 'AdminCidr': write it as NAME=VALUE\n"),
     ],
 )
@@ -271,17 +293,28 @@ class FailingStack:
 
     def get_paginator(self, name: str) -> Any:
         events = [
-            {"EventId": "2", "LogicalResourceId": "Instance", "ResourceType": "AWS::EC2::Instance",
-             "ResourceStatus": "CREATE_FAILED", "ResourceStatusReason": "Received 0 SUCCESS signal(s) out of 1",
-             "Timestamp": _at(2)},
-            {"EventId": "1", "LogicalResourceId": "ps", "ResourceType": "AWS::CloudFormation::Stack",
-             "ResourceStatus": "CREATE_IN_PROGRESS", "Timestamp": _at(1)},
+            {
+                "EventId": "2",
+                "LogicalResourceId": "Instance",
+                "ResourceType": "AWS::EC2::Instance",
+                "ResourceStatus": "CREATE_FAILED",
+                "ResourceStatusReason": "Received 0 SUCCESS signal(s) out of 1",
+                "Timestamp": _at(2),
+            },
+            {
+                "EventId": "1",
+                "LogicalResourceId": "ps",
+                "ResourceType": "AWS::CloudFormation::Stack",
+                "ResourceStatus": "CREATE_IN_PROGRESS",
+                "Timestamp": _at(1),
+            },
         ]
         return type("P", (), {"paginate": lambda self, **kw: [{"StackEvents": events}]})()
 
 
 def _at(second: int) -> Any:
     from datetime import UTC, datetime
+
     return datetime(2026, 1, 1, 0, 0, second, tzinfo=UTC)
 
 

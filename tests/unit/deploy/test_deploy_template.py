@@ -136,8 +136,9 @@ def test_instance_role_is_scoped_to_this_bucket_table_and_log_group():
         if any(a.startswith("s3:") for a in actions):
             assert "PhotoBucket" in text or "BundleKey" in text, statement
         if any(a.startswith("dynamodb:") for a in actions):
-            assert set(actions) <= {f"dynamodb:{a}" for a in
-                                    ("GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query", "DescribeTable")}
+            assert set(actions) <= {
+                f"dynamodb:{a}" for a in ("GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query", "DescribeTable")
+            }
             assert all("PhotoTable" in json.dumps(r) for r in resources)
         if any(a.startswith("logs:") for a in actions):
             assert all("${LogGroup}" in json.dumps(r) for r in resources)

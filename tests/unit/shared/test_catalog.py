@@ -18,7 +18,9 @@ RESULT = ProcessingResult(
 
 
 def new_photo(catalog) -> Photo:
-    photo = Photo(photo_id=new_photo_id(), filename="a.jpg", content_type="image/jpeg", size_bytes=10, created_at=utc_now())
+    photo = Photo(
+        photo_id=new_photo_id(), filename="a.jpg", content_type="image/jpeg", size_bytes=10, created_at=utc_now()
+    )
     catalog.add(photo=photo)
     return photo
 
@@ -93,7 +95,10 @@ def test_pages_are_newest_first_across_cursor(catalog):
 
 def test_neighbours_are_the_next_newer_and_older_photos(catalog):
     oldest, middle, newest = (new_photo(catalog) for _ in range(3))
-    assert catalog.neighbours(photo=middle) == (catalog.get(photo_id=newest.photo_id), catalog.get(photo_id=oldest.photo_id))
+    assert catalog.neighbours(photo=middle) == (
+        catalog.get(photo_id=newest.photo_id),
+        catalog.get(photo_id=oldest.photo_id),
+    )
     newer, older = catalog.neighbours(photo=newest)
     assert newer is None and older.photo_id == middle.photo_id
     newer, older = catalog.neighbours(photo=oldest)

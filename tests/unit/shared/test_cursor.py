@@ -14,8 +14,16 @@ def test_round_trip_is_url_safe():
 
 @pytest.mark.parametrize(
     "token",
-    ["", "!!!", "e30", encode_cursor({"photo_id": "x"}), encode_cursor({**KEY, "extra": "y"}),
-     encode_cursor({**KEY, "photo_id": ""}), "A" * 600, "bm90IGpzb24"],
+    [
+        "",
+        "!!!",
+        "e30",
+        encode_cursor({"photo_id": "x"}),
+        encode_cursor({**KEY, "extra": "y"}),
+        encode_cursor({**KEY, "photo_id": ""}),
+        "A" * 600,
+        "bm90IGpzb24",
+    ],
 )
 def test_foreign_or_altered_tokens_are_rejected(token):
     with pytest.raises(InvalidCursor):

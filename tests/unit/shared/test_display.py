@@ -35,8 +35,16 @@ def test_format_exposure(seconds: Decimal, text: str) -> None:
 
 @pytest.mark.parametrize(
     ("f_number", "text"),
-    [(Decimal("5.6"), "f/5.6"), (Decimal("5.60"), "f/5.6"), (Decimal("2"), "f/2"), (Decimal("1.4"), "f/1.4"),
-     (Decimal("0.95"), "f/0.95"), (Decimal("22"), "f/22"), (Decimal("2E+1"), "f/20"), (8, "f/8")],
+    [
+        (Decimal("5.6"), "f/5.6"),
+        (Decimal("5.60"), "f/5.6"),
+        (Decimal("2"), "f/2"),
+        (Decimal("1.4"), "f/1.4"),
+        (Decimal("0.95"), "f/0.95"),
+        (Decimal("22"), "f/22"),
+        (Decimal("2E+1"), "f/20"),
+        (8, "f/8"),
+    ],
 )
 def test_format_f_number(f_number: Decimal, text: str) -> None:
     assert format_f_number(f_number) == text
@@ -44,8 +52,14 @@ def test_format_f_number(f_number: Decimal, text: str) -> None:
 
 @pytest.mark.parametrize(
     ("mm", "text"),
-    [(Decimal("50"), "50 mm"), (Decimal("5.7"), "5.7 mm"), (Decimal("4.25"), "4.3 mm"), (Decimal("200.0"), "200 mm"),
-     (Decimal("5E+1"), "50 mm"), (Decimal("24"), "24 mm")],
+    [
+        (Decimal("50"), "50 mm"),
+        (Decimal("5.7"), "5.7 mm"),
+        (Decimal("4.25"), "4.3 mm"),
+        (Decimal("200.0"), "200 mm"),
+        (Decimal("5E+1"), "50 mm"),
+        (Decimal("24"), "24 mm"),
+    ],
 )
 def test_format_focal_length(mm: Decimal, text: str) -> None:
     assert format_focal_length(mm) == text

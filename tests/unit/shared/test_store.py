@@ -5,7 +5,6 @@ from io import BytesIO
 
 from photoshare_shared.imageformats import THUMBNAIL_SPECS
 from photoshare_shared.services import build_store
-from photoshare_shared.settings import Settings
 
 
 def keys_in(store, bucket):

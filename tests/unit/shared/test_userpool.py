@@ -47,8 +47,12 @@ def test_settings_need_both_ids_or_neither():
 def test_generated_passwords_meet_the_policy(settings, pool_ids):
     cognito = make_client("cognito-idp", settings)
     for n in range(20):  # moto checks the pool's policy on sign-up
-        cognito.sign_up(ClientId=pool_ids.client_id, Username=f"gen{n}", Password=new_password(),
-                        UserAttributes=[{"Name": "email", "Value": f"gen{n}@example.com"}])
+        cognito.sign_up(
+            ClientId=pool_ids.client_id,
+            Username=f"gen{n}",
+            Password=new_password(),
+            UserAttributes=[{"Name": "email", "Value": f"gen{n}@example.com"}],
+        )
 
 
 def test_the_demo_account_gets_a_fresh_password_each_time(settings, pool_ids):

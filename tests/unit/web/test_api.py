@@ -170,7 +170,11 @@ def test_ready_photo_json_has_thumbnails_exif_and_download_url(client, catalog, 
             sha256="ab" * 32,
             average_color="#7a8b9c",
             exif={"make": "Canon", "iso": 200, "exposure_time": __import__("decimal").Decimal("0.004")},
-            thumbnails={"small": Thumbnail(key=f"thumbnails/{photo_id}/small.webp", width=192, height=256, content_type="image/webp")},
+            thumbnails={
+                "small": Thumbnail(
+                    key=f"thumbnails/{photo_id}/small.webp", width=192, height=256, content_type="image/webp"
+                )
+            },
         ),
     )
     body = client.get(f"/api/photos/{photo_id}").get_json()
@@ -237,7 +241,10 @@ def test_original_downloads_as_an_attachment_that_is_never_sniffed(client):
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Content-Length"] == str(len(polyglot))
     disposition = response.headers["Content-Disposition"]
-    assert disposition.startswith("attachment;") and "filename*=UTF-8''caf%C3%A9%20%3Cb%3E%20%F0%9F%93%B7.jpg" in disposition
+    assert (
+        disposition.startswith("attachment;")
+        and "filename*=UTF-8''caf%C3%A9%20%3Cb%3E%20%F0%9F%93%B7.jpg" in disposition
+    )
 
 
 def test_original_of_unknown_photo_is_404(client):
@@ -259,7 +266,9 @@ def test_a_large_upload_streams_to_s3_from_disk(make_app, alice, settings, s3, m
     monkeypatch.setattr(s3, "upload_file", upload_file)
     monkeypatch.setattr(s3, "upload_fileobj", lambda *a, **kw: pytest.fail("a stream was copied part by part"))
     response = client.post(
-        "/api/photos", data={"file": (BytesIO(data), "big.jpg", "image/jpeg")}, content_type="multipart/form-data",
+        "/api/photos",
+        data={"file": (BytesIO(data), "big.jpg", "image/jpeg")},
+        content_type="multipart/form-data",
         headers=alice.bearer,
     )
     assert response.status_code == 202, response.get_json()

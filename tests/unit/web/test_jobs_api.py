@@ -79,9 +79,7 @@ def test_counts_make_no_scan(client, catalog, attention):
     upload(client)
     operations = []
     for table in (catalog._table, attention._table):
-        table.meta.client.meta.events.register(
-            "before-call.dynamodb", lambda model, **_: operations.append(model.name)
-        )
+        table.meta.client.meta.events.register("before-call.dynamodb", lambda model, **_: operations.append(model.name))
     client.get("/api/jobs")
     assert "Scan" not in operations and operations.count("Query") >= 3
 

@@ -68,7 +68,10 @@ def test_gallery_pages_through_older_photos(client, app, publisher):
     for n in range(3):
         post_upload(client, photo_bytes(16, 16), filename=f"p{n}.jpg", token=token)
     app.extensions["photoshare"] = app.extensions["photoshare"].__class__(
-        **{**vars(app.extensions["photoshare"]), "settings": app.extensions["photoshare"].settings.model_copy(update={"page_size": 2})}
+        **{
+            **vars(app.extensions["photoshare"]),
+            "settings": app.extensions["photoshare"].settings.model_copy(update={"page_size": 2}),
+        }
     )
     first = client.get("/").get_data(as_text=True)
     assert captions(first) == ["p2.jpg", "p1.jpg"]

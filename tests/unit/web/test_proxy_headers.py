@@ -33,9 +33,10 @@ def test_the_scheme_is_the_one_the_outermost_trusted_proxy_saw(make_app, alice):
 
 def test_https_responses_tell_browsers_to_stay_on_https(make_app):
     behind_cloudfront = make_app(trusted_proxies=1).test_client()
-    assert behind_cloudfront.get("/", headers={"X-Forwarded-Proto": "https"}).headers[
-        "Strict-Transport-Security"
-    ] == "max-age=31536000"
+    assert (
+        behind_cloudfront.get("/", headers={"X-Forwarded-Proto": "https"}).headers["Strict-Transport-Security"]
+        == "max-age=31536000"
+    )
     assert "Strict-Transport-Security" not in behind_cloudfront.get("/").headers  # plain HTTP
     direct = make_app(trusted_proxies=0).test_client()
     assert "Strict-Transport-Security" not in direct.get("/", headers={"X-Forwarded-Proto": "https"}).headers

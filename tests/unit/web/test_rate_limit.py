@@ -18,8 +18,9 @@ def app(app, settings):
 
 def api_upload(client, address="10.0.0.1"):
     data = {"file": (BytesIO(photo_bytes(16, 16)), "a.jpg")}
-    return client.post("/api/photos", data=data, content_type="multipart/form-data",
-                       environ_base={"REMOTE_ADDR": address})
+    return client.post(
+        "/api/photos", data=data, content_type="multipart/form-data", environ_base={"REMOTE_ADDR": address}
+    )
 
 
 def test_the_api_answers_429_past_the_limit_and_other_clients_go_on(client):
@@ -35,8 +36,12 @@ def test_the_form_shares_the_budget_and_shows_a_friendly_page(client):
     for _ in range(3):
         api_upload(client)
     token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/upload").get_data(as_text=True)).group(1)
-    response = client.post("/upload", data={"csrf_token": token, "file": (BytesIO(photo_bytes(16, 16)), "a.jpg")},
-                           content_type="multipart/form-data", environ_base={"REMOTE_ADDR": "10.0.0.1"})
+    response = client.post(
+        "/upload",
+        data={"csrf_token": token, "file": (BytesIO(photo_bytes(16, 16)), "a.jpg")},
+        content_type="multipart/form-data",
+        environ_base={"REMOTE_ADDR": "10.0.0.1"},
+    )
     assert response.status_code == 429
     assert "Too many uploads" in response.get_data(as_text=True) and "<h1>" in response.get_data(as_text=True)
 
@@ -44,4 +49,6 @@ def test_the_form_shares_the_budget_and_shows_a_friendly_page(client):
 def test_reads_are_not_limited(client):
     for _ in range(4):
         api_upload(client)
-    assert all(client.get("/api/photos", environ_base={"REMOTE_ADDR": "10.0.0.1"}).status_code == 200 for _ in range(10))
+    assert all(
+        client.get("/api/photos", environ_base={"REMOTE_ADDR": "10.0.0.1"}).status_code == 200 for _ in range(10)
+    )

@@ -63,7 +63,7 @@ def assert_colour(img: Image.Image, xy: tuple[float, float], expected: tuple[int
     x = min(img.width - 1, int(xy[0] * img.width))
     y = min(img.height - 1, int(xy[1] * img.height))
     actual = img.convert("RGB").getpixel((x, y))
-    assert all(abs(a - e) <= tol for a, e in zip(actual, expected)), (xy, actual, expected)
+    assert all(abs(a - e) <= tol for a, e in zip(actual, expected, strict=True)), (xy, actual, expected)
 
 
 def psnr(a: Image.Image, b: Image.Image) -> float:
@@ -160,7 +160,7 @@ def test_sizes_fit_the_spec_without_upscaling(
     assert (photo.width, photo.height) == size
     got = {name: (d.width, d.height) for name, d in by_name(photo).items()}
     assert got == {"large": large, "small": small}
-    for name, derivative in by_name(photo).items():
+    for derivative in by_name(photo).values():
         img = open_derivative(derivative)
         assert max(img.size) == min(derivative.spec.max_side, max(size))
 
@@ -361,8 +361,19 @@ def small_jpeg() -> bytes:
         (png_header(12_000, 10_000), "image is 12000×10000, over the 100 MP limit"),
         (png_header(50_000, 50_000), "image is over the 100 MP limit"),  # Pillow's bomb guard trips first
     ],
-    ids=["empty", "zeros", "random", "pdf", "svg", "bmp", "truncated-half", "truncated-header", "png-no-data",
-         "over-limit", "bomb"],
+    ids=[
+        "empty",
+        "zeros",
+        "random",
+        "pdf",
+        "svg",
+        "bmp",
+        "truncated-half",
+        "truncated-header",
+        "png-no-data",
+        "over-limit",
+        "bomb",
+    ],
 )
 @pytest.mark.filterwarnings("ignore::PIL.Image.DecompressionBombWarning")  # 120 MP > Pillow's 89 MP warning
 def test_undecodable_input_raises_with_a_reason(data: bytes, reason: str) -> None:

@@ -14,5 +14,7 @@ def test_the_worker_applies_it_in_every_pool_process() -> None:
 
     from photoshare_worker import celery_app
 
-    assert any(getattr(receiver(), "__name__", "") == "_keep_freed_memory" for _, receiver in worker_process_init.receivers)
+    assert any(
+        getattr(receiver(), "__name__", "") == "_keep_freed_memory" for _, receiver in worker_process_init.receivers
+    )
     assert celery_app._keep_freed_memory.__module__ == celery_app.__name__

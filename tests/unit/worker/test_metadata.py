@@ -198,13 +198,23 @@ HOSTILE: list[tuple[str, Edit, str, Any]] = [
     ("lat-123", setg(GPS.GPSLatitude, (IFDRational(123, 1),)), "gps", None),
     ("lon-181", setg(GPS.GPSLongitude, dms(181, 0, 0)), "gps", None),
     ("minutes-75", setg(GPS.GPSLatitude, dms(10, 75, 0)), "gps", None),
-    ("gps-zero-denominator", setg(GPS.GPSLatitude, (IFDRational(1, 0), IFDRational(0, 1), IFDRational(0, 1))), "gps", None),
+    (
+        "gps-zero-denominator",
+        setg(GPS.GPSLatitude, (IFDRational(1, 0), IFDRational(0, 1), IFDRational(0, 1))),
+        "gps",
+        None,
+    ),
     ("gps-bytes", setg(GPS.GPSLatitude, b"\xff" * 24), "gps", None),
     ("gps-bad-ref", setg(GPS.GPSLatitudeRef, "X"), "gps", None),
     ("gps-only-lat", delg(GPS.GPSLongitude), "gps", None),
     ("gps-four-parts", setg(GPS.GPSLatitude, dms(1, 2, 3) + (IFDRational(4, 1),)), "gps", None),
     ("gps-decimal-degrees", setg(GPS.GPSLatitude, IFDRational(-1, 1)), "gps", None),
-    ("gps-bytes-ref", setg(GPS.GPSLongitudeRef, b"W\x00"), "gps", {"lat": Decimal("48.856783"), "lon": Decimal("-2.35435")}),
+    (
+        "gps-bytes-ref",
+        setg(GPS.GPSLongitudeRef, b"W\x00"),
+        "gps",
+        {"lat": Decimal("48.856783"), "lon": Decimal("-2.35435")},
+    ),
 ]
 
 

@@ -1,7 +1,6 @@
 """The process-photo function end to end against moto: READY, FAILED, idempotent, delete-safe."""
 
 import re
-
 from io import BytesIO
 
 import pytest
@@ -14,7 +13,9 @@ from photoshare_worker.processing import Outcome, process_photo
 
 
 def queue(store, catalog, data: bytes) -> str:
-    photo = Photo(photo_id=new_photo_id(), filename="p.jpg", content_type="image/jpeg", size_bytes=len(data), created_at=utc_now())
+    photo = Photo(
+        photo_id=new_photo_id(), filename="p.jpg", content_type="image/jpeg", size_bytes=len(data), created_at=utc_now()
+    )
     store.put_original(photo_id=photo.photo_id, body=BytesIO(data), content_type="image/jpeg")
     catalog.add(photo=photo)
     return photo.photo_id

@@ -10,8 +10,14 @@ from photoshare_worker.recovery import sweep_stuck
 
 
 def add(catalog) -> str:
-    photo = Photo(photo_id=new_photo_id(), filename="a.jpg", content_type="image/jpeg", size_bytes=1,
-                  created_at=utc_now(), queued_at=utc_now())
+    photo = Photo(
+        photo_id=new_photo_id(),
+        filename="a.jpg",
+        content_type="image/jpeg",
+        size_bytes=1,
+        created_at=utc_now(),
+        queued_at=utc_now(),
+    )
     catalog.add(photo=photo)
     return photo.photo_id
 

@@ -80,8 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     return code
 
 
-def _run(args: argparse.Namespace, dev_dir: Path, logs: LogStreams,
-         started: list[tuple[str, subprocess.Popen]]) -> int:
+def _run(args: argparse.Namespace, dev_dir: Path, logs: LogStreams, started: list[tuple[str, subprocess.Popen]]) -> int:
     """Bring the stack up, then watch it; returns the exit code when a child dies."""
     aws_url = f"http://127.0.0.1:{args.aws_port}"
     started.append(("aws", processes.start_moto(args.aws_port, output=logs.open("aws"))))
@@ -101,9 +100,14 @@ def _run(args: argparse.Namespace, dev_dir: Path, logs: LogStreams,
         redis_note = f"{redis_url} (redis-server, data in {redis_dir})"
 
     configured = Settings()  # bucket, table and region may come from PHOTOSHARE_* / AWS_REGION
-    stack = processes.StackEnv(redis_url=redis_url, aws_endpoint_url=aws_url, bucket=configured.bucket,
-                               table=configured.table, aws_region=configured.aws_region,
-                               cognito_pool_name=configured.cognito_pool_name)
+    stack = processes.StackEnv(
+        redis_url=redis_url,
+        aws_endpoint_url=aws_url,
+        bucket=configured.bucket,
+        table=configured.table,
+        aws_region=configured.aws_region,
+        cognito_pool_name=configured.cognito_pool_name,
+    )
     settings = stack.settings()
     demo_password = ensure_demo_user(settings, ensure_resources(settings))
     env = stack.environ()
@@ -120,8 +124,9 @@ def _run(args: argparse.Namespace, dev_dir: Path, logs: LogStreams,
     return _watch(started)
 
 
-def _print_banner(args: argparse.Namespace, aws_url: str, redis_note: str,
-                  stack: processes.StackEnv, logs: LogStreams, demo: str) -> None:
+def _print_banner(
+    args: argparse.Namespace, aws_url: str, redis_note: str, stack: processes.StackEnv, logs: LogStreams, demo: str
+) -> None:
     print(
         "\nPhotoshare is running (Ctrl-C stops everything):\n"
         f"  web       http://127.0.0.1:{args.port}/  — sign in with the {demo}\n"
@@ -140,8 +145,11 @@ def _watch(started: list[tuple[str, subprocess.Popen]]) -> int:
     while True:
         for name, proc in started:
             if proc.poll() is not None:
-                print(f"photoshare-dev: {name} exited unexpectedly (code {proc.returncode}); "
-                      "stopping the rest", file=sys.stderr, flush=True)
+                print(
+                    f"photoshare-dev: {name} exited unexpectedly (code {proc.returncode}); stopping the rest",
+                    file=sys.stderr,
+                    flush=True,
+                )
                 return 1
         time.sleep(0.5)
 

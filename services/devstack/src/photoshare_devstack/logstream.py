@@ -24,8 +24,10 @@ class LogStreams:
         self._write_ends[name] = write_end
         log_file = (self.directory / f"{name}.log").open("wb")
         thread = threading.Thread(
-            target=self._pump, args=(name, os.fdopen(read_end, "rb"), log_file),
-            name=f"log-{name}", daemon=True,
+            target=self._pump,
+            args=(name, os.fdopen(read_end, "rb"), log_file),
+            name=f"log-{name}",
+            daemon=True,
         )
         thread.start()
         self._threads.append(thread)

@@ -26,8 +26,18 @@ from photoshare_devstack.readiness import (
 from photoshare_devstack.stackenv import StackEnv
 
 __all__ = [
-    "StackEnv", "StartupError", "free_port", "port_is_free", "redis_answers", "start_moto",
-    "start_redis", "start_web", "start_worker", "stop", "wait_for_http", "wait_for_port",
+    "StackEnv",
+    "StartupError",
+    "free_port",
+    "port_is_free",
+    "redis_answers",
+    "start_moto",
+    "start_redis",
+    "start_web",
+    "start_worker",
+    "stop",
+    "wait_for_http",
+    "wait_for_port",
     "wait_for_worker",
 ]
 
@@ -48,8 +58,13 @@ def _popen(command: list[str], *, output: Output, env: Mapping[str, str] | None 
     )
 
 
-def _start_and_wait(command: list[str], wait: Callable[[subprocess.Popen], None], *, output: Output,
-                    env: Mapping[str, str] | None = None) -> subprocess.Popen:
+def _start_and_wait(
+    command: list[str],
+    wait: Callable[[subprocess.Popen], None],
+    *,
+    output: Output,
+    env: Mapping[str, str] | None = None,
+) -> subprocess.Popen:
     """Start `command`, run `wait(proc)`, and kill the process again if it never became ready."""
     proc = _popen(command, output=output, env=env)
     try:
@@ -69,14 +84,25 @@ def redis_server_command(port: int, *, appendonly: bool, workdir: Path) -> list[
             "or `brew install redis`) or point REDIS_URL at a running server"
         )
     return [
-        binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-        "--dir", str(workdir), "--appendonly", "yes" if appendonly else "no",
-        "--maxmemory-policy", "noeviction",
+        binary,
+        "--port",
+        str(port),
+        "--bind",
+        "127.0.0.1",
+        "--save",
+        "",
+        "--dir",
+        str(workdir),
+        "--appendonly",
+        "yes" if appendonly else "no",
+        "--maxmemory-policy",
+        "noeviction",
     ]
 
 
-def start_redis(port: int, *, appendonly: bool, workdir: Path, output: Output = None,
-                timeout: float = 15) -> subprocess.Popen:
+def start_redis(
+    port: int, *, appendonly: bool, workdir: Path, output: Output = None, timeout: float = 15
+) -> subprocess.Popen:
     """Run a private redis-server on 127.0.0.1:`port` and wait until it answers PING."""
     workdir.mkdir(parents=True, exist_ok=True)
     command = redis_server_command(port, appendonly=appendonly, workdir=workdir)
@@ -115,14 +141,34 @@ WORKER_APP = "photoshare_worker.celery_app"
 def worker_command(*, concurrency: int, hostname: str, app: str = WORKER_APP) -> list[str]:
     """The command line of one Celery worker consuming the photos queue (`app`: the -A module)."""
     return [
-        sys.executable, "-m", "celery", "-A", app, "worker",
-        "-Q", "photos", "--pool", "prefork", "--concurrency", str(concurrency),
-        "--loglevel", "INFO", "--hostname", hostname,
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        app,
+        "worker",
+        "-Q",
+        "photos",
+        "--pool",
+        "prefork",
+        "--concurrency",
+        str(concurrency),
+        "--loglevel",
+        "INFO",
+        "--hostname",
+        hostname,
     ]
 
 
-def start_worker(env: Mapping[str, str], *, concurrency: int = 1, hostname: str | None = None,
-                 output: Output = None, timeout: float | None = 60, app: str = WORKER_APP) -> subprocess.Popen:
+def start_worker(
+    env: Mapping[str, str],
+    *,
+    concurrency: int = 1,
+    hostname: str | None = None,
+    output: Output = None,
+    timeout: float | None = 60,
+    app: str = WORKER_APP,
+) -> subprocess.Popen:
     """Run one Celery worker (prefork pool); with a timeout, wait until it answers a ping."""
     # An explicit host part (not %h) so that the name we ping is the name the worker uses.
     hostname = hostname or f"photoshare-{uuid.uuid4().hex[:8]}@{socket.gethostname()}"
@@ -140,8 +186,16 @@ def start_worker(env: Mapping[str, str], *, concurrency: int = 1, hostname: str 
 def beat_command(schedule_file: Path) -> list[str]:
     """The command line of Celery beat, which runs the periodic recovery sweep."""
     return [
-        sys.executable, "-m", "celery", "-A", "photoshare_worker.celery_app", "beat",
-        "--loglevel", "INFO", "--schedule", str(schedule_file),
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "photoshare_worker.celery_app",
+        "beat",
+        "--loglevel",
+        "INFO",
+        "--schedule",
+        str(schedule_file),
     ]
 
 
@@ -162,9 +216,19 @@ def _gunicorn_has_control_socket() -> bool:
 def web_command(port: int, *, workers: int = 2, threads: int = 8) -> list[str]:
     """The gunicorn command line of the web app."""
     command = [
-        sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}",
-        "--worker-class", "gthread", "--workers", str(workers), "--threads", str(threads),
-        "--access-logfile", "-",
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--worker-class",
+        "gthread",
+        "--workers",
+        str(workers),
+        "--threads",
+        str(threads),
+        "--access-logfile",
+        "-",
     ]
     if _gunicorn_has_control_socket():
         # Gunicorn >= 27 puts one control socket per user at ~/.gunicorn/gunicorn.ctl: a second
@@ -173,8 +237,7 @@ def web_command(port: int, *, workers: int = 2, threads: int = 8) -> list[str]:
     return [*command, "photoshare_web:create_app()"]
 
 
-def start_web(env: Mapping[str, str], port: int, *, output: Output = None,
-              timeout: float = 30) -> subprocess.Popen:
+def start_web(env: Mapping[str, str], port: int, *, output: Output = None, timeout: float = 30) -> subprocess.Popen:
     """Run the web app under gunicorn on 127.0.0.1:`port` and wait for /healthz."""
     return _start_and_wait(
         web_command(port),

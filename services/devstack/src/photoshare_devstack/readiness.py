@@ -83,8 +83,7 @@ def redis_answers(url: str) -> bool:
         client.close()
 
 
-def wait_for_worker(redis_url: str, hostname: str, timeout: float,
-                    *, proc: subprocess.Popen | None = None) -> None:
+def wait_for_worker(redis_url: str, hostname: str, timeout: float, *, proc: subprocess.Popen | None = None) -> None:
     """Block until the Celery worker `hostname` answers a broadcast ping."""
     from celery import Celery  # imported late: only worker start-up needs it
 

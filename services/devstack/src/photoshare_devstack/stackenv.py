@@ -9,8 +9,12 @@ from photoshare_shared.settings import Settings
 
 # Settings that would steer boto3 (or sign-in) away from the emulator or make it look for a profile.
 _AWS_VARS_TO_DROP = (
-    "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_DEFAULT_REGION",
-    "PHOTOSHARE_COGNITO_USER_POOL_ID", "PHOTOSHARE_COGNITO_CLIENT_ID",
+    "AWS_PROFILE",
+    "AWS_DEFAULT_PROFILE",
+    "AWS_SESSION_TOKEN",
+    "AWS_DEFAULT_REGION",
+    "PHOTOSHARE_COGNITO_USER_POOL_ID",
+    "PHOTOSHARE_COGNITO_CLIENT_ID",
 )
 
 

@@ -33,9 +33,7 @@ os.register_at_fork(after_in_child=_new_lock_after_fork)
 def _session(emulator: bool, region: str) -> boto3.session.Session:
     if emulator:
         # An emulator accepts any credentials; fixed ones mean local mode needs no AWS account.
-        return boto3.session.Session(
-            aws_access_key_id="testing", aws_secret_access_key="testing", region_name=region
-        )
+        return boto3.session.Session(aws_access_key_id="testing", aws_secret_access_key="testing", region_name=region)
     return boto3.session.Session(region_name=region)
 
 

@@ -181,8 +181,9 @@ def test_the_page_scripts_call_the_api_with_the_cookie_and_a_csrf_header(anonymo
     assert refused.status_code == 400 and "security token" in refused.get_json()["error"]
     token = re.search(r'<meta name="csrf-token" content="([^"]+)"', anonymous.get("/").get_data(as_text=True)).group(1)
     form = {"file": (BytesIO(photo_bytes(64, 48)), "a.jpg", "image/jpeg")}
-    accepted = anonymous.post("/api/photos", data=form, content_type="multipart/form-data",
-                              headers={"X-CSRFToken": token})
+    accepted = anonymous.post(
+        "/api/photos", data=form, content_type="multipart/form-data", headers={"X-CSRFToken": token}
+    )
     assert accepted.status_code == 202 and accepted.get_json()["owner"] == "alice"
     assert publisher.published == [accepted.get_json()["id"]]
 
@@ -206,8 +207,9 @@ def test_a_renewal_keeps_the_pages_csrf_token_valid(anonymous, alice):
     with anonymous.session_transaction() as session:
         session["account"]["expires_at"] = 0  # this very request renews the session at Cognito
     form = {"file": (BytesIO(photo_bytes(64, 48)), "a.jpg", "image/jpeg")}
-    response = anonymous.post("/api/photos", data=form, content_type="multipart/form-data",
-                              headers={"X-CSRFToken": token})
+    response = anonymous.post(
+        "/api/photos", data=form, content_type="multipart/form-data", headers={"X-CSRFToken": token}
+    )
     assert response.status_code == 202, response.get_json()
 
 
@@ -243,6 +245,11 @@ def test_passwords_and_tokens_are_never_logged_even_at_debug(anonymous, alice, c
     tokens = anonymous.post("/api/auth/token", json={"username": "alice", "password": alice.password}).get_json()
     logged = "\n".join(f"{record.getMessage()} {record.args}" for record in caplog.records)
     assert "InitiateAuth" in logged and "[hidden]" in logged  # botocore's body logs were there, redacted
-    for secret in ("Secret-Sauce-77", "Not-The-Password-9", alice.password, tokens["access_token"],
-                   tokens["refresh_token"]):
+    for secret in (
+        "Secret-Sauce-77",
+        "Not-The-Password-9",
+        alice.password,
+        tokens["access_token"],
+        tokens["refresh_token"],
+    ):
         assert secret not in logged

@@ -14,7 +14,8 @@ from photoshare_web import operations
 
 def upload(client) -> str:
     response = client.post(
-        "/api/photos", data={"file": (BytesIO(photo_bytes(64, 48)), "mine.jpg", "image/jpeg")},
+        "/api/photos",
+        data={"file": (BytesIO(photo_bytes(64, 48)), "mine.jpg", "image/jpeg")},
         content_type="multipart/form-data",
     )
     assert response.status_code == 202, response.get_json()
@@ -90,8 +91,9 @@ def test_retry_all_failed_reaches_ones_older_failures_past_everyone_elses(
 
 
 def test_photos_from_before_accounts_belong_to_nobody(client, catalog, alices_photo):
-    legacy = replace(catalog.get(photo_id=alices_photo), photo_id="01JD7Q3KX5V8S9T0ZQ4M2N6P8R", owner_id=None,
-                     owner_name=None)
+    legacy = replace(
+        catalog.get(photo_id=alices_photo), photo_id="01JD7Q3KX5V8S9T0ZQ4M2N6P8R", owner_id=None, owner_name=None
+    )
     catalog.add(photo=legacy)
     assert client.delete(f"/api/photos/{legacy.photo_id}").status_code == 403
     assert client.get(f"/api/photos/{legacy.photo_id}").get_json()["owner"] is None

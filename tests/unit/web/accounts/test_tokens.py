@@ -65,8 +65,9 @@ def test_a_token_of_another_pool_is_refused(anonymous, cognito, settings):
 
 
 def test_a_token_of_another_app_client_is_refused(anonymous, cognito, pool_ids):
-    other = cognito.create_user_pool_client(UserPoolId=pool_ids.user_pool_id, ClientName="other-app",
-                                            ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH"])
+    other = cognito.create_user_pool_client(
+        UserPoolId=pool_ids.user_pool_id, ClientName="other-app", ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH"]
+    )
     ids = UserPoolIds(pool_ids.user_pool_id, other["UserPoolClient"]["ClientId"])
     refused(upload_with(anonymous, create_account(cognito, ids, "elsewhere").access_token), "another app client")
 

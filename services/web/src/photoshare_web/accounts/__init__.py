@@ -16,8 +16,15 @@ from photoshare_web.errors import respond, wants_json
 _ANONYMOUS_ENDPOINTS = frozenset({"static", "health.healthz", "health.readyz"})
 # What people who are not signed in may still open when browsing is not public.
 _OPEN_WHEN_PRIVATE = frozenset(
-    {"accounts.signin", "accounts.signup", "accounts.confirm", "accounts.signout", "auth_api.config",
-     "auth_api.token", "auth_api.me"}
+    {
+        "accounts.signin",
+        "accounts.signup",
+        "accounts.confirm",
+        "accounts.signout",
+        "auth_api.config",
+        "auth_api.token",
+        "auth_api.me",
+    }
 )
 
 

@@ -92,9 +92,7 @@ class CognitoAccounts:
 
     def sign_in(self, *, username: str, password: str) -> Tokens:
         """Check a username and password; the account's tokens."""
-        return self._tokens(
-            {"USERNAME": username, "PASSWORD": password}, flow="USER_PASSWORD_AUTH", refresh_token=None
-        )
+        return self._tokens({"USERNAME": username, "PASSWORD": password}, flow="USER_PASSWORD_AUTH", refresh_token=None)
 
     def refresh(self, *, refresh_token: str) -> Tokens:
         """New access and ID tokens for a signed-in session (fails once the account is gone or signed out)."""

@@ -44,8 +44,9 @@ def signup() -> Page:
         return _signed_in(username, password, welcome=f"Welcome, {username}! Your account is ready.")
     except AccountError as error:
         field = _FIELD_AT_FAULT.get(error.code, "username")
-        return _form("signup.html", error=error.message, status=error.status, focus=field, username=username,
-                     email=email)
+        return _form(
+            "signup.html", error=error.message, status=error.status, focus=field, username=username, email=email
+        )
 
 
 @bp.route("/confirm", methods=["GET", "POST"])
@@ -61,8 +62,9 @@ def confirm() -> Page:
             return _form("confirm.html", username=username, notice="A new code is on its way.")
         code = request.form.get("code", "").strip()
         if not _CODE_PATTERN.match(code):
-            return _form("confirm.html", error="Enter the code from the email (digits only).", status=400,
-                         username=username)
+            return _form(
+                "confirm.html", error="Enter the code from the email (digits only).", status=400, username=username
+            )
         accounts().cognito.confirm(username=username, code=code)
     except AccountError as error:
         return _form("confirm.html", error=error.message, status=error.status, username=username)
@@ -85,8 +87,14 @@ def signin() -> Page:
         return _signed_in(username, password)
     except AccountError as error:
         unconfirmed = error.code == "UserNotConfirmedException"
-        return _form("signin.html", error=error.message, status=error.status, username=username,
-                     unconfirmed=unconfirmed, focus="password")
+        return _form(
+            "signin.html",
+            error=error.message,
+            status=error.status,
+            username=username,
+            unconfirmed=unconfirmed,
+            focus="password",
+        )
 
 
 @bp.post("/signout")
