@@ -32,13 +32,10 @@ class AttentionIndex:
 
     def newest(self, *, status: Status, limit: int, owner_id: str | None = None) -> list[Photo]:
         """The most recently created photos with this status; with `owner_id`, only that owner's."""
-        if owner_id is None:
-            items = self._table.query(**self._query(status, ScanIndexForward=False, Limit=limit))["Items"]
-            return [Photo.from_item(item) for item in items]
-        # Few photos need attention, so reading them all beats reading every photo of the owner's
-        # (the owner index) for the few FAILED among them.
-        owned = Attr(schema.OWNER_PARTITION).eq(owner_id)
-        return _first(self._pages(status, ScanIndexForward=False, FilterExpression=owned), limit)
+        # Few photos need attention, so filtering them beats reading every photo of the owner's
+        # (the owner index) for the few FAILED among them. Unfiltered, the first page is the answer.
+        owned = {} if owner_id is None else {"FilterExpression": Attr(schema.OWNER_PARTITION).eq(owner_id)}
+        return _first(self._pages(status, ScanIndexForward=False, Limit=limit, **owned), limit)
 
     def waiting_since_before(self, *, status: Status, cutoff: str, limit: int) -> list[Photo]:
         """Photos QUEUED (by queued_at) or PROCESSING (by started_at) since before `cutoff`."""
