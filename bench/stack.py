@@ -362,7 +362,7 @@ def scaling(stack: Stack, photo: Path, count: int) -> dict[str, Any]:
     """Target 3: `count` jobs published at once; wall time until the last one is READY, with the
     worker at each concurrency of SCALING_ORDER in turn; the speed-up compares the means."""
     publisher = JobPublisher(stack.settings)
-    runs: dict[int, list[tuple[float, dict[str, float]]]] = {1: [], 2: []}
+    runs: dict[int, list[tuple[float, dict[str, float]]]] = {concurrency: [] for concurrency in SCALING_ORDER}
     for concurrency in SCALING_ORDER:
         runs[concurrency].append(_one_batch(stack, publisher, photo, count, concurrency))
     result: dict[str, Any] = {"photos": count, "order": "-".join(map(str, SCALING_ORDER))}
