@@ -6,21 +6,23 @@ TOOLS := .tools
 UV := $(TOOLS)/bin/uv
 SYNC := $(UV) sync --frozen --all-packages
 
-.PHONY: help install dev flower test test-unit test-integration test-compose bench clean deploy destroy smoke lint-deploy
+.PHONY: help install dev flower test test-unit test-integration test-compose lint fmt bench clean deploy destroy smoke lint-deploy
 
 help:
-	@echo "make dev          run the whole stack locally (moto, Redis, web on :8000, one worker)"
+	@echo "make dev          run the whole stack locally (moto, Redis, web on :8000, one worker, beat)"
 	@echo "make flower       Flower (Celery monitoring) on http://127.0.0.1:5555 beside make dev"
-	@echo "make test         install and run the whole test suite"
-	@echo "make test-unit    unit tests only (no processes started)"
+	@echo "make test         install and run every test but the compose ones (no Docker needed; CI runs it)"
+	@echo "make test-unit    unit tier: moto in-process, one redis-server of its own; also ruff, cfn-lint, checkov"
+	@echo "make test-integration  moto server, redis-server, Celery worker and gunicorn as real processes"
 	@echo "make test-compose build and run the stack under Docker Compose, scale and kill workers (needs Docker)"
-	@echo "make deploy STACK=name [PARAMS='K=V ...']  create or update the AWS stack (deploy/)"
+	@echo "make lint         ruff check and ruff format --check (as the unit tier does)"
+	@echo "make fmt          ruff format, then ruff check --fix"
+	@echo "make deploy STACK=name [PARAMS='K=V ...']  create or update the AWS stack (deploy/README.md)"
 	@echo "make smoke STACK=name | URL=https://...     end-to-end check of a deployed site"
 	@echo "make destroy STACK=name                     delete the AWS stack (asks first)"
 	@echo "make lint-deploy  cfn-lint and checkov on deploy/template.yaml"
-	@echo "make bench        performance benchmarks, one table of ratios (a few minutes; see README)"
+	@echo "make bench        performance benchmarks, one table of ratios (a few minutes; bench/README.md)"
 	@echo "make clean        remove the virtualenv, tools and local data"
-
 $(UV):
 	python3 -m venv $(TOOLS)
 	$(TOOLS)/bin/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
@@ -44,12 +46,21 @@ test-unit: install
 test-integration: install
 	$(UV) run --frozen pytest tests/integration
 
+# The same ruff settings (pyproject.toml) that tests/unit/test_code_style.py enforces.
+lint: install
+	$(UV) run --frozen ruff check .
+	$(UV) run --frozen ruff format --check .
+
+fmt: install
+	$(UV) run --frozen ruff format .
+	$(UV) run --frozen ruff check --fix .
+
 # The compose stack for real (tests/e2e/test_compose.py): builds the images, runs the stack under
 # a project name of its own on free ports, and always takes it down (`down -v`). Needs Docker.
 test-compose: install
 	$(UV) run --frozen pytest -m compose tests/e2e/test_compose.py
 
-# AWS deployment (deploy/, README "Deploy to AWS"). Uses AWS_PROFILE / AWS_REGION as usual.
+# AWS deployment (deploy/README.md). Uses AWS_PROFILE / AWS_REGION as usual.
 STACK ?= photoshare
 PARAMS ?=
 deploy: install

@@ -38,7 +38,7 @@ STACK_ENV = {
 # Variables the compose files read; the developer's own values must not leak into the test.
 _FOREIGN_PREFIXES = ("PHOTOSHARE_", "AWS_", "COMPOSE_", "REDIS_URL", "WEB_", "FLOWER_PORT", "IMAGE_TAG")
 
-# Timings shown in the terminal summary (the numbers the README's claims rest on).
+# Timings shown in the terminal summary.
 TIMINGS: dict[str, float] = {}
 _ACTIVE: "ComposeStack | None" = None
 

@@ -1,4 +1,4 @@
-"""Invariants between the Celery reliability numbers (DESIGN.md "Reliability settings")."""
+"""Invariants between the Celery reliability numbers (docs/architecture.md "Reliability rules")."""
 
 import pytest
 from pydantic import ValidationError

@@ -10,7 +10,7 @@ MB = 1024 * 1024
 
 
 class Settings(BaseSettings):
-    """Every setting of every component; see the README's settings table."""
+    """Every setting of every component; each has a row in docs/operations.md "Settings"."""
 
     model_config = SettingsConfigDict(env_prefix="PHOTOSHARE_", frozen=True, extra="ignore", populate_by_name=True)
 
@@ -53,7 +53,7 @@ class Settings(BaseSettings):
     # Sign-in, sign-up and token requests per client address, in Flask-Limiter's notation.
     signin_rate_limit: str = "10 per minute; 100 per hour"
 
-    # Job reliability (DESIGN.md "Reliability settings"); the validator below keeps them consistent.
+    # Job reliability (docs/architecture.md "Reliability rules"); the validator below keeps them consistent.
     task_time_limit_s: int = Field(default=150, ge=5)
     max_attempts: int = Field(default=5, ge=1, le=50)
     retry_backoff_max_s: int = Field(default=60, ge=1)
