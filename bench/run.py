@@ -23,10 +23,10 @@ from pathlib import Path
 from typing import Any
 
 from bench import photos
+from bench.targets import table
 
 ROOT = Path(__file__).resolve().parent.parent
 MB = 1024 * 1024
-SCALING_GOAL = 1.6  # target 3: concurrency 2 at least this much faster than concurrency 1
 
 
 def make_inputs(work: Path) -> dict[str, Path]:
@@ -56,201 +56,6 @@ def run_part(module: str, args: list[str], out: Path) -> dict[str, Any]:
     )
     print(f"  {module}: {time.monotonic() - started:.0f}s", file=sys.stderr)
     return json.loads(out.read_text())
-
-
-def _row(target: str, figure: str, reference: str, ratio: float | None, ok: bool | None, goal: str) -> list[str]:
-    verdict = {True: "pass", False: "FAIL", None: "info"}[ok]
-    return [target, figure, reference, "" if ratio is None else f"{ratio:.2f} ({goal})", verdict]
-
-
-def table(d: dict[str, Any], s: dict[str, Any], p: dict[str, Any], cores: dict[str, Any]) -> list[list[str]]:
-    """The rows: target, figure, reference, ratio (with its goal), verdict."""
-    rows = []
-    by_file = {i["file"]: i for i in d["inputs"]}
-    psnr_floor = 35.0
-    for name, label in (("12mp.jpg", "12 MP JPEG"), ("24mp.jpg", "24 MP JPEG")):
-        i = by_file[name]
-        ms = i["median_ms"]
-        vips = min(ms["vips_small_from_large"], ms["vips_two_thumbnails"])
-        psnr = min(i["psnr_luma_db"]["pipeline"].values())
-        ratio = i["ratio_to_reference"]  # the median of each round's own ratio
-        rows.append(
-            _row(
-                f"1 derivatives {label}",
-                f"render_photo {ms['pipeline']:.0f} ms",
-                f"pyvips {vips:.0f} ms",
-                ratio,
-                ratio <= 1.0,
-                "<= 1.00",
-            )
-        )
-        rows.append(
-            _row(
-                f"1 quality {label}",
-                f"min luma PSNR {psnr:.1f} dB",
-                f"pyvips {min(i['psnr_luma_db']['vips'].values()):.1f} dB",
-                psnr / psnr_floor,
-                psnr >= psnr_floor,
-                ">= 1.00 of 35 dB",
-            )
-        )
-        rows.append(
-            _row(
-                f"1 naive Pillow {label}",
-                f"naive {ms['naive_pillow']:.0f} ms",
-                f"render_photo {ms['pipeline']:.0f} ms",
-                ms["naive_pillow"] / ms["pipeline"],
-                None,
-                "speed-up",
-            )
-        )
-    for name, label in (("12mp.png", "12 MP PNG"), ("12mp.webp", "12 MP WebP")):
-        i = by_file[name]
-        ms = i["median_ms"]
-        psnr = min(i["psnr_luma_db"]["pipeline"].values())
-        ratio = i["ratio_to_reference"]
-        rows.append(
-            _row(
-                f"1 derivatives {label}",
-                f"render_photo {ms['pipeline']:.0f} ms ({psnr:.1f} dB)",
-                f"bare decode {ms['bare_decode']:.0f} ms",
-                ratio,
-                ratio <= 1.25 and psnr >= psnr_floor,
-                "<= 1.25",
-            )
-        )
-    if "overhead" in s:
-        o = s["overhead"]
-        # Each upload against the pipeline's own time measured right after it, in the same spell
-        # of the machine: the median of those ratios.
-        ratio = o["budget_ratio"]
-        rows.append(
-            _row(
-                "2 upload->READY 12 MP (median)",
-                f"{o['upload_to_ready_ms']:.0f} ms",
-                f"pipeline {o['pipeline_ms']:.0f} + {o['budget_ms']} ms",
-                ratio,
-                ratio <= 1.0,
-                "<= 1.00",
-            )
-        )
-        rows.append(
-            _row(
-                "2   of which",
-                f"upload {o['upload_request_ms']:.0f} / queue {max(0, o['response_to_start_ms']):.0f}"
-                f" / job {o['start_to_ready_ms']:.0f} ms",
-                "",
-                None,
-                None,
-                "",
-            )
-        )
-        j = o.get("job_in_process", {})
-        if j:
-            rows.append(
-                _row(
-                    "2   job steps (in-process)",
-                    # Steps that overlap are named together ("a / b"); a "|" would split the table.
-                    f"DDB start {j['ddb_start_processing']:.0f} / S3 get {j['s3_get_original']:.0f},"
-                    f" render {j['render_photo']:.0f}, 2 S3 puts {j['s3_put_thumbnails']:.0f},"
-                    f" DDB ready {j['ddb_mark_ready']:.0f}; job {j['total']:.0f} ms",
-                    "",
-                    None,
-                    None,
-                    "",
-                )
-            )
-        a = o.get("aws", {})
-        if a:
-            rows.append(
-                _row(
-                    "2   moto latency",
-                    f"S3 get 3 MB {a['s3_get_original_ms']:.0f}, put {a['s3_put_thumbnail_ms']:.0f};"
-                    f" DDB update {a['ddb_update_item_ms']:.0f}, get {a['ddb_get_item_ms']:.0f} ms",
-                    "",
-                    None,
-                    None,
-                    "",
-                )
-            )
-    if "scaling" in s:
-        c = s["scaling"]
-        rows.append(
-            _row(
-                f"3 scaling, {c['photos']} photos",
-                f"c1 {c['concurrency_1_s']:.1f} s / c2 {c['concurrency_2_s']:.1f} s = {c['speedup']:.2f}x"
-                f" (runs {c['order']}, means)",
-                f"{SCALING_GOAL}x",
-                c["speedup"] / SCALING_GOAL,
-                c["speedup"] >= SCALING_GOAL,
-                ">= 1.00",
-            )
-        )
-        cpu = c.get("concurrency_2_cpu_ms_per_job")
-        if cpu:
-            # With every core busy, c2 can take no less than the CPU all of it needs shared by 2 cores.
-            floor_s = sum(cpu.values()) * c["photos"] / 1000 / 2
-            rows.append(
-                _row(
-                    "3   CPU per job at c2",
-                    ", ".join(f"{name} {ms:.0f}" for name, ms in cpu.items()) + " ms",
-                    f"c1 / ({sum(cpu.values()):.0f} ms x {c['photos']} / 2 cores)",
-                    c["concurrency_1_s"] / floor_s,
-                    None,
-                    "x, the bound here",
-                )
-            )
-    if cores:
-        rows.append(
-            _row(
-                "3   ceiling: renders only",
-                f"1 loop {cores['alone_ms']:.0f} ms/photo, 2 loops at once {cores['side_by_side_ms']:.0f} ms each",
-                "2 cores",
-                cores["throughput"],
-                None,
-                "x, no AWS/Celery",
-            )
-        )
-    if "uploads" in s:
-        u = s["uploads"]
-        rows.append(
-            _row(
-                f"4 web RSS, {u['clients']} x {u['file_mb']:.0f} MB uploads",
-                f"+{u['max_growth_mb']:.1f} MB max/process",
-                "30 MB",
-                u["max_growth_mb"] / 30,
-                u["max_growth_mb"] < 30,
-                "< 1.00",
-            )
-        )
-        rows.append(
-            _row(
-                "4 multipart to S3",
-                f"{u['multipart_etags']}/{u['clients']} ETags '-N'",
-                f"{u['create_multipart_in_moto_log']} CreateMultipartUpload",
-                None,
-                u["multipart_etags"] == u["clients"],
-                "",
-            )
-        )
-    for page in ("page_1", "page_50"):
-        pg = p[page]
-        calls = pg["calls"]
-        q, scans = calls.get("dynamodb.Query", 0), calls.get("dynamodb.Scan", 0)
-        s3 = sum(n for k, n in calls.items() if k.startswith("s3."))
-        other = sum(calls.values()) - q - scans - s3
-        ok = (q, scans, s3, other) == (1, 0, 0, 0)
-        rows.append(
-            _row(
-                f"5 gallery {page.replace('_', ' ')} of {p['photos']:,}",
-                f"{q} Query, {scans} Scan, {s3} S3; p50 {pg['p50_ms']:.0f} ms",
-                f"1/0/0 (app {pg['p50_app_ms']:.0f} ms + moto {pg['p50_in_aws_calls_ms']:.0f})",
-                None,
-                ok,
-                "",
-            )
-        )
-    return rows
 
 
 def render(rows: list[list[str]]) -> str:
@@ -300,7 +105,7 @@ def main() -> None:
         )
         c = run_part("cores", [str(inputs["12mp.jpg"]), "--rounds", "2" if args.quick else "3"], work / "cores.json")
         p = run_part("pages", ["--runs", "3" if args.quick else "9"], work / "pages.json")
-    rows = table(d, s, p, c)
+    rows = table({"derivatives": d, "stack": s, "cores": c, "pages": p})
     print(f"\nPhotoshare bench — {machine()} — {time.monotonic() - started:.0f}s\n")
     print(render(rows))
     if args.json:
