@@ -239,7 +239,7 @@ CORPUS: list[Case] = [
         lambda: _save(_image((640, 480)), "JPEG", quality=95)[:1500],
         202,
         "FAILED",
-        "truncated or corrupt",
+        "the file is truncated",
     ),
     Case(
         "png-truncated",
@@ -247,9 +247,9 @@ CORPUS: list[Case] = [
         lambda: _save(_image((640, 480)), "PNG")[:300],
         202,
         "FAILED",
-        "truncated or corrupt",
+        "the file is truncated",
     ),
-    Case("png-bad-crc", "corrupt", _corrupt_png_crc, 202, "FAILED", "truncated or corrupt"),
+    Case("png-bad-crc", "corrupt", _corrupt_png_crc, 202, "FAILED", "the image data is corrupt"),
     # WebP decodes at open, so a cut WebP is refused at upload already.
     Case("webp-truncated", "corrupt", lambda: _save(_image((640, 480)), "WEBP")[:200], 415),
     Case(
@@ -258,6 +258,6 @@ CORPUS: list[Case] = [
         lambda: _cut_in_half(_save(_image((640, 480)).convert("P"), "GIF")),
         202,
         "FAILED",
-        "truncated or corrupt",
+        "the file is truncated",
     ),
 ]

@@ -355,9 +355,9 @@ def small_jpeg() -> bytes:
         (b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer\n%%EOF\n", "not a readable image"),
         (b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>', "not a readable"),
         (b"BM" + b"\x00" * 100, "not a readable image"),  # BMP: Pillow could, Photoshare does not
-        (small_jpeg()[: len(small_jpeg()) // 2], "truncated or corrupt"),
-        (small_jpeg()[:200], "truncated or corrupt"),
-        (png_header(640, 480), "truncated or corrupt"),
+        (small_jpeg()[: len(small_jpeg()) // 2], "the file is truncated"),
+        (small_jpeg()[:200], "the file is truncated"),
+        (png_header(640, 480), "the file is truncated"),
         (png_header(12_000, 10_000), "image is 12000×10000, over the 100 MP limit"),
         (png_header(50_000, 50_000), "image is over the 100 MP limit"),  # Pillow's bomb guard trips first
     ],
