@@ -46,7 +46,7 @@ def enable_phone_formats() -> None:
 
 
 def open_image(stream: IO[bytes]) -> ImageFile.ImageFile:
-    """Image.open for the accepted formats only, each file by what it holds; reads the header only.
+    """Image.open for the accepted formats only, each file routed by what it holds (see _OPEN_ORDER).
 
     The one way the upload check and the worker open a file, so both name it the same format.
     """
