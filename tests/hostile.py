@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from io import BytesIO
 
+from imagegen import with_major_brand, without_compatible_brand
 from PIL import ExifTags, Image, TiffImagePlugin
 
 from photoshare_shared.imageformats import enable_phone_formats
@@ -106,6 +107,20 @@ CORPUS: list[Case] = [
     Case("webp-lossless", "valid", lambda: _save(_image(), "WEBP", lossless=True), 202, "READY"),
     Case("heic", "valid", lambda: _save(_image((128, 96)), "HEIF", quality=80), 202, "READY"),
     Case("avif", "valid", lambda: _save(_image((128, 96)), "AVIF", quality=80), 202, "READY"),
+    Case("png-1bit-colour-key", "valid", lambda: _save(_image(mode="1"), "PNG", transparency=0), 202, "READY"),
+    Case(
+        "png-16bit-grey-colour-key",
+        "valid",
+        lambda: _save(Image.new("I;16", (40, 30), 40000), "PNG", transparency=0),
+        202,
+        "READY",
+    ),
+    Case(
+        "avif-branded-mif1", "valid", lambda: with_major_brand(_save(_image((128, 96)), "AVIF"), b"mif1"), 202, "READY"
+    ),
+    Case(
+        "heic-branded-mif1", "valid", lambda: with_major_brand(_save(_image((128, 96)), "HEIF"), b"mif1"), 202, "READY"
+    ),
     Case("one-pixel", "valid", lambda: _save(Image.new("RGB", (1, 1)), "PNG"), 202, "READY"),
     Case("aspect-1x100000", "extreme", lambda: _save(Image.new("L", (1, 100_000), 90), "PNG"), 202, "READY"),
     Case("aspect-100000x1", "extreme", lambda: _save(Image.new("L", (100_000, 1), 90), "PNG"), 202, "READY"),
@@ -239,7 +254,7 @@ CORPUS: list[Case] = [
         lambda: _save(_image((640, 480)), "JPEG", quality=95)[:1500],
         202,
         "FAILED",
-        "truncated or corrupt",
+        "the file is truncated",
     ),
     Case(
         "png-truncated",
@@ -247,9 +262,18 @@ CORPUS: list[Case] = [
         lambda: _save(_image((640, 480)), "PNG")[:300],
         202,
         "FAILED",
-        "truncated or corrupt",
+        "the file is truncated",
     ),
-    Case("png-bad-crc", "corrupt", _corrupt_png_crc, 202, "FAILED", "truncated or corrupt"),
+    # A HEIF file with an AV1 picture that does not call itself AVIF: only the HEIC decoder takes it.
+    Case(
+        "heif-av1-unbranded",
+        "corrupt",
+        lambda: without_compatible_brand(with_major_brand(_save(_image(), "AVIF"), b"mif1"), b"avif"),
+        202,
+        "FAILED",
+        "AV1, a codec this service cannot decode",
+    ),
+    Case("png-bad-crc", "corrupt", _corrupt_png_crc, 202, "FAILED", "the image data is corrupt"),
     # WebP decodes at open, so a cut WebP is refused at upload already.
     Case("webp-truncated", "corrupt", lambda: _save(_image((640, 480)), "WEBP")[:200], 415),
     Case(
@@ -258,6 +282,6 @@ CORPUS: list[Case] = [
         lambda: _cut_in_half(_save(_image((640, 480)).convert("P"), "GIF")),
         202,
         "FAILED",
-        "truncated or corrupt",
+        "the file is truncated",
     ),
 ]

@@ -1,5 +1,8 @@
 """Photos made by the tests themselves: camera-like JPEGs with EXIF, and other formats."""
 
+import struct
+import zlib
+from collections.abc import Sequence
 from io import BytesIO
 
 from PIL import ExifTags, Image, ImageDraw
@@ -44,3 +47,54 @@ GPS_NORTH_EAST = {
     ExifTags.GPS.GPSLongitudeRef: "E",
     ExifTags.GPS.GPSLongitude: (2.0, 17.0, 40.2),
 }
+
+
+def png_file(
+    width: int,
+    height: int,
+    depth: int,
+    colour_type: int,
+    samples: Sequence[Sequence[int]],
+    *,
+    trns: Sequence[int] = (),
+    icc: bytes | None = None,
+) -> bytes:
+    """A PNG written byte by byte, for what Pillow cannot save (16-bit colour, 2-bit grey, ...).
+
+    `samples` holds one row of channel samples per line (at `depth` bits each); `trns` is a
+    colour key in the same units (one value for grey, three for truecolour).
+    """
+    rows = b""
+    for row in samples:
+        if depth >= 8:
+            packed = b"".join(v.to_bytes(depth // 8, "big") for v in row)
+        else:
+            bits = "".join(format(v, f"0{depth}b") for v in row)
+            bits += "0" * (-len(bits) % 8)
+            packed = int(bits, 2).to_bytes(len(bits) // 8, "big")
+        rows += b"\x00" + packed  # filter type 0: none
+    chunks = [_png_chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, depth, colour_type, 0, 0, 0))]
+    if icc is not None:
+        chunks.append(_png_chunk(b"iCCP", b"profile\x00\x00" + zlib.compress(icc)))
+    if trns:
+        chunks.append(_png_chunk(b"tRNS", b"".join(v.to_bytes(2, "big") for v in trns)))
+    chunks += [_png_chunk(b"IDAT", zlib.compress(rows)), _png_chunk(b"IEND", b"")]
+    return b"\x89PNG\r\n\x1a\n" + b"".join(chunks)
+
+
+def _png_chunk(kind: bytes, body: bytes) -> bytes:
+    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+
+def with_major_brand(data: bytes, brand: bytes) -> bytes:
+    """A HEIF-family file (HEIC, AVIF) whose ftyp box names `brand` first, its compatible brands kept."""
+    assert data[4:8] == b"ftyp" and len(brand) == 4
+    return data[:8] + brand + data[12:]
+
+
+def without_compatible_brand(data: bytes, brand: bytes) -> bytes:
+    """The file with `brand` in its ftyp box's compatible list replaced by the generic miaf."""
+    size = int.from_bytes(data[:4], "big")
+    compatible = data[16:size]
+    index = next(i for i in range(0, len(compatible), 4) if compatible[i : i + 4] == brand)
+    return data[: 16 + index] + b"miaf" + data[16 + index + 4 :]

@@ -9,6 +9,7 @@ import zlib
 from io import BytesIO
 
 import pytest
+from imagegen import with_major_brand, without_compatible_brand
 from PIL import Image, ImageChops, ImageDraw, ImageOps, ImageStat
 from PIL.TiffImagePlugin import IFDRational
 
@@ -346,6 +347,19 @@ def small_jpeg() -> bytes:
     return encode(photo_like(640, 480), quality=90)
 
 
+def broken_png_data() -> bytes:
+    """A whole PNG whose compressed pixel data is garbage (its zlib header byte flipped)."""
+    data = bytearray(encode(photo_like(200, 150), "PNG"))
+    data[data.index(b"IDAT") + 4] ^= 0xFF
+    return bytes(data)
+
+
+def av1_heif_without_avif_brand() -> bytes:
+    """A HEIF file holding an AV1 picture that does not call itself AVIF: only the HEIC opener takes it."""
+    avif = encode(photo_like(64, 48), "AVIF")
+    return without_compatible_brand(with_major_brand(avif, b"mif1"), b"avif")
+
+
 @pytest.mark.parametrize(
     ("data", "reason"),
     [
@@ -355,9 +369,11 @@ def small_jpeg() -> bytes:
         (b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer\n%%EOF\n", "not a readable image"),
         (b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>', "not a readable"),
         (b"BM" + b"\x00" * 100, "not a readable image"),  # BMP: Pillow could, Photoshare does not
-        (small_jpeg()[: len(small_jpeg()) // 2], "truncated or corrupt"),
-        (small_jpeg()[:200], "truncated or corrupt"),
-        (png_header(640, 480), "truncated or corrupt"),
+        (small_jpeg()[: len(small_jpeg()) // 2], "the file is truncated"),
+        (small_jpeg()[:200], "the file is truncated"),
+        (png_header(640, 480), "the file is truncated"),
+        (broken_png_data(), "the image data is corrupt"),
+        (av1_heif_without_avif_brand(), "compressed with AV1, a codec this service cannot decode"),
         (png_header(12_000, 10_000), "image is 12000×10000, over the 100 MP limit"),
         (png_header(50_000, 50_000), "image is over the 100 MP limit"),  # Pillow's bomb guard trips first
     ],
@@ -371,6 +387,8 @@ def small_jpeg() -> bytes:
         "truncated-half",
         "truncated-header",
         "png-no-data",
+        "png-broken-data",
+        "heif-av1-unbranded",
         "over-limit",
         "bomb",
     ],

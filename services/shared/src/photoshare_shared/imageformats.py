@@ -2,6 +2,9 @@
 
 from dataclasses import dataclass
 from functools import cache
+from typing import IO
+
+from PIL import Image, ImageFile
 
 # Pillow format name -> the content type an original is stored and served with.
 # Decided by content (magic bytes and header), never by file name or client header.
@@ -27,12 +30,28 @@ def canonical_format(pillow_format: str | None) -> str | None:
     return name if name in ACCEPTED_FORMATS else None
 
 
+# The order Pillow tries its openers in: HEIF last. HEIC and AVIF share one container (HEIF), and
+# both openers take a file whose ftyp box names the generic brand (mif1, msf1) first. Pillow's AVIF
+# opener refuses a file whose brands do not include avif (a SyntaxError: Pillow moves on), while
+# pillow-heif would take an AVIF file and then fail to decode it (it has no AV1 decoder).
+_OPEN_ORDER = sorted(ACCEPTED_FORMATS, key=lambda name: name == "HEIF")
+
+
 @cache
 def enable_phone_formats() -> None:
-    """Teach Pillow to open HEIC/HEIF (AVIF is built into Pillow); call before opening images."""
+    """Teach Pillow to open HEIC/HEIF (AVIF is built into Pillow); open_image calls it."""
     from pillow_heif import register_heif_opener
 
     register_heif_opener()
+
+
+def open_image(stream: IO[bytes]) -> ImageFile.ImageFile:
+    """Image.open for the accepted formats only, each file routed by what it holds (see _OPEN_ORDER).
+
+    The one way the upload check and the worker open a file, so both name it the same format.
+    """
+    enable_phone_formats()
+    return Image.open(stream, formats=_OPEN_ORDER)
 
 
 @dataclass(frozen=True)

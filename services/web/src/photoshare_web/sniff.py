@@ -6,7 +6,7 @@ from typing import IO
 
 from PIL import Image, UnidentifiedImageError
 
-from photoshare_shared.imageformats import ACCEPTED_FORMATS, ACCEPTED_NAMES, canonical_format, enable_phone_formats
+from photoshare_shared.imageformats import ACCEPTED_FORMATS, ACCEPTED_NAMES, canonical_format, open_image
 
 # Our own pixel limit (below) decides; Pillow's warning would only add noise to the logs.
 warnings.filterwarnings("ignore", category=Image.DecompressionBombWarning)
@@ -28,10 +28,9 @@ class ImageKind:
 
 def inspect_image(stream: IO[bytes], *, max_pixels: int) -> ImageKind:
     """Read only the image header (magic bytes and size); the pixels are the worker's job."""
-    enable_phone_formats()
     stream.seek(0)
     try:
-        with Image.open(stream, formats=list(ACCEPTED_FORMATS)) as image:
+        with open_image(stream) as image:
             format_name = canonical_format(image.format) or ""
             kind = ImageKind(
                 format=format_name,

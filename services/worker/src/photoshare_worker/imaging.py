@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from io import BytesIO
@@ -9,15 +10,16 @@ from io import BytesIO
 from PIL import Image
 
 from photoshare_shared.imageformats import (
-    ACCEPTED_FORMATS,
     ACCEPTED_NAMES,
     THUMBNAIL_SPECS,
     WEBP_METHOD,
     ThumbnailSpec,
     canonical_format,
-    enable_phone_formats,
+    open_image,
 )
 from photoshare_worker.jpegload import Box, shrink_on_load
+from photoshare_worker.modes import resizable
+from photoshare_worker.pngkey import png_key_alpha
 from photoshare_worker.resample import Planes, average_color, resize_planes, to_image, to_planes, to_rgb
 
 
@@ -88,7 +90,7 @@ def render_photo(
     except Image.DecompressionBombError:
         raise UndecodableImage(f"image is over the {_megapixels(max_pixels)} MP limit") from None
     except Exception as exc:  # Pillow reports corrupt data as OSError, SyntaxError, struct.error...
-        raise UndecodableImage("the image data is truncated or corrupt") from exc
+        raise UndecodableImage(_decode_failure(exc)) from exc
 
 
 def _ignore(_: Derivative) -> None:
@@ -99,8 +101,7 @@ def _render(
     data: bytes, specs: Sequence[ThumbnailSpec], max_pixels: int, on_derivative: Callable[[Derivative], None]
 ) -> RenderedPhoto:
     """The pipeline; any exception it lets out is translated by render_photo."""
-    enable_phone_formats()
-    img = Image.open(BytesIO(data), formats=list(ACCEPTED_FORMATS))
+    img = open_image(BytesIO(data))
     stored_w, stored_h = img.size  # header only so far: nothing decoded yet
     if stored_w < 1 or stored_h < 1:
         raise UndecodableImage("the image has no pixels")
@@ -128,6 +129,7 @@ def _render(
         tw, th = targets[id(ordered[0])]
         box = shrink_on_load(img, (th, tw) if swaps else (tw, th)) or box
     img.load()  # the one decode (no-op if done above); truncation raises: LOAD_TRUNCATED_IMAGES stays off
+    img = resizable(img, png_key_alpha(img, data) if fmt == "PNG" else None)
 
     derivatives: dict[int, Derivative] = {}
     planes: Planes | None = None
@@ -154,6 +156,24 @@ def _render(
         exif=exif,
         derivatives=tuple(derivatives[id(s)] for s in specs),
     )
+
+
+# What decoders say when the data ends early, and what libheif says when the file's codec is not
+# built in (e.g. AV1 in a file that does not call itself AVIF). Anything else is corrupt data.
+_TRUNCATED = ("truncated", "end of file")
+_UNSUPPORTED_CODEC = re.compile(r"compression format has not been built in(?:: (\w+))?|unsupported codec", re.I)
+
+
+def _decode_failure(exc: Exception) -> str:
+    """What is wrong with a file whose decode raised `exc`, for a person."""
+    text = str(exc)
+    if isinstance(exc, EOFError) or any(word in text.lower() for word in _TRUNCATED):
+        return "the file is truncated: the image data ends early"
+    unsupported = _UNSUPPORTED_CODEC.search(text)
+    if unsupported:
+        codec = f"{unsupported.group(1)}, a codec" if unsupported.group(1) else "a codec"
+        return f"the image is compressed with {codec} this service cannot decode"
+    return "the image data is corrupt"
 
 
 def _megapixels(pixels: int) -> str:

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 
 from PIL import Image
 
+from photoshare_worker.modes import flatten, resizable
+
 Box = tuple[float, float, float, float]
-_WHITE = (255, 255, 255)
 # JFIF's YCbCr -> RGB, as libjpeg decodes it, applied to Y, Cb, Cr planes merged as "RGB": unlike
 # convert("RGB") from YCbCr, which floors (on average 0.3 levels darker), it rounds.
 _YCBCR_TO_RGB = (1, 0, 1.402, -179.456, 1, -0.344136, -0.714136, 135.458816, 1, 1.772, 0, -226.816)
@@ -45,9 +46,9 @@ def to_planes(img: Image.Image, size: tuple[int, int], box: Box) -> tuple[Planes
     """img as planes, box-reduced by the largest integer factor that still covers `size`; and its box.
 
     A full-size decode (PNG, WebP, GIF: no DCT scaling) is mostly reduced here, which keeps the
-    colour conversion and all after it small. Transparency is flattened onto white.
+    colour conversion and all after it small. Transparency is flattened (modes.flatten).
     """
-    img = _resizable(img)
+    img = resizable(img)
     factor = int(min((box[2] - box[0]) / size[0], (box[3] - box[1]) / size[1]))
     if factor >= 2:
         img = img.reduce(factor)  # averages premultiplied colour for RGBA/LA
@@ -55,7 +56,7 @@ def to_planes(img: Image.Image, size: tuple[int, int], box: Box) -> tuple[Planes
     if img.mode == "YCbCr":  # straight from the JPEG decoder
         luma, blue, red = (img.getchannel(band) for band in range(3))  # split() is ~5x slower here
         return Planes(luma, blue, red, 1.0), box
-    rgb = _flatten(img)
+    rgb = flatten(img)
     if rgb.mode != "RGB":
         rgb = rgb.convert("RGB")  # (converting RGB to RGB would copy it)
     # convert("L") is JPEG's luma and several times faster than convert("YCbCr"), which then only
@@ -114,40 +115,6 @@ def _full_size(planes: Planes) -> list[Image.Image]:
 
 def average_color(img: Image.Image) -> str:
     """The mean colour of an image (best the smallest derivative: cheap) as "#rrggbb"."""
-    mean = _flatten(_resizable(img)).resize((1, 1), Image.Resampling.BOX)
+    mean = flatten(resizable(img)).resize((1, 1), Image.Resampling.BOX)
     red, green, blue = mean.convert("RGB").getpixel((0, 0))
     return f"#{red:02x}{green:02x}{blue:02x}"
-
-
-def _resizable(img: Image.Image) -> Image.Image:
-    """Convert modes that cannot be filtered (or filter wrongly) to L/LA/RGB/RGBA; YCbCr stays."""
-    mode = img.mode
-    if mode in ("RGB", "RGBA", "L", "LA", "YCbCr"):
-        # A tRNS colour key (PNG) is transparency too; make it a real alpha channel.
-        if "transparency" in img.info and mode in ("RGB", "L"):
-            return img.convert(mode + "A")
-        return img
-    if mode in ("P", "PA"):
-        # Palette indices cannot be interpolated; RGBA keeps a transparent index transparent.
-        has_alpha = mode == "PA" or "transparency" in img.info
-        return img.convert("RGBA" if has_alpha else "RGB")
-    if mode == "1":
-        return img.convert("L")
-    if mode.startswith("I;16") or mode == "I":
-        # 16-bit greyscale: a plain convert("L") clips at 255 (all white); scale 0-65535 to 0-255.
-        if mode != "I":
-            img = img.convert("I")
-        return img.point(lambda v: v * (1 / 257)).convert("L")
-    if mode == "F":
-        return img.convert("L")
-    return img.convert("RGB")  # CMYK, LAB, HSV...
-
-
-def _flatten(img: Image.Image) -> Image.Image:
-    """Without alpha: transparent areas become white (JPEG has no alpha, thumbnails sit on white)."""
-    if img.mode not in ("RGBA", "LA"):
-        return img
-    rgba = img.convert("RGBA")
-    flat = Image.new("RGB", rgba.size, _WHITE)
-    flat.paste(rgba, mask=rgba.getchannel("A"))
-    return flat
