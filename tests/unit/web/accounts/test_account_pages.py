@@ -272,3 +272,15 @@ def test_passwords_and_tokens_are_never_logged_even_at_debug(anonymous, alice, c
         tokens["refresh_token"],
     ):
         assert secret not in logged
+
+
+def test_a_page_asked_with_a_refused_bearer_token_answers_401_once(make_app):
+    # A redirect to the sign-in page could never help: the same header comes with the next request.
+    client = make_app(public_browsing=False).test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = "Bearer not-a-token"
+    for path in ("/", "/mine", "/signin"):
+        response = client.get(path)
+        assert response.status_code == 401, path
+        assert "Location" not in response.headers
+        assert 'error="invalid_token"' in response.headers["WWW-Authenticate"]
+        assert "The access token was refused" in response.get_data(as_text=True)
