@@ -6,6 +6,7 @@ from enum import StrEnum
 from typing import Any
 
 from photoshare_shared import schema
+from photoshare_shared.imageformats import file_extension
 
 
 class Status(StrEnum):
@@ -74,6 +75,15 @@ class Photo:
         """When this QUEUED or PROCESSING photo entered its state (None in other states)."""
         field_name = WAITING_SINCE.get(self.status)
         return getattr(self, field_name) if field_name else None
+
+    @property
+    def download_name(self) -> str:
+        """The name the original is downloaded under: the uploader's name with the extension of the
+        format its content was checked to be, never one a computer would open as a page or a program."""
+        stem, dot, _ = self.filename.rpartition(".")
+        if not dot or not stem.strip(". "):  # no extension, or a name that is all extension
+            stem = self.filename
+        return f"{stem}.{file_extension(self.content_type)}"
 
     def is_owned_by(self, owner_id: str | None) -> bool:
         """True when this photo was uploaded by the account `owner_id`."""

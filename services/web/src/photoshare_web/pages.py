@@ -97,7 +97,7 @@ def download_original(photo_id: str) -> Response:
         services().store.open_original(photo_id=photo.photo_id),
         mimetype=photo.content_type,
         as_attachment=True,
-        download_name=photo.filename,
+        download_name=photo.download_name,
         conditional=False,
         etag=False,
     )
