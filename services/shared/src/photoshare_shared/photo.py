@@ -57,7 +57,10 @@ class Photo:
     # None only for photos stored before accounts existed: nobody may delete those.
     owner_id: str | None = None
     owner_name: str | None = None
+    # Processing runs of the current round (a person's retry starts a new round at 0) and the
+    # rounds people asked for: retries never go down, which bounds a photo's work for good.
     attempts: int = 0
+    retries: int = 0
     error: str | None = None
     queued_at: str | None = None
     started_at: str | None = None
@@ -108,6 +111,7 @@ class Photo:
             "created_at": self.created_at,
             "status": self.status.value,
             "attempts": self.attempts,
+            "retries": self.retries or None,
             "error": self.error,
             "queued_at": self.queued_at,
             "started_at": self.started_at,
@@ -142,6 +146,7 @@ class Photo:
             owner_id=item.get(schema.OWNER_PARTITION),
             owner_name=item.get("owner_name"),
             attempts=int(item.get("attempts", 0)),
+            retries=int(item.get("retries", 0)),
             error=item.get("error"),
             queued_at=item.get("queued_at"),
             started_at=item.get("started_at"),

@@ -56,10 +56,15 @@ class Settings(BaseSettings):
     secure_cookies: bool = True
     # Sign-in, sign-up and token requests per client address, in Flask-Limiter's notation.
     signin_rate_limit: str = "10 per minute; 100 per hour"
+    # Retry requests (one photo, or all failed ones) per account, in Flask-Limiter's notation.
+    retry_rate_limit: str = "10 per minute; 100 per hour"
 
     # Job reliability (DESIGN.md "Reliability settings"); the validator below keeps them consistent.
     task_time_limit_s: int = Field(default=150, ge=5)
     max_attempts: int = Field(default=5, ge=1, le=50)
+    # How many times in its life a FAILED photo may be queued again by its owner (each retry is a
+    # new round of up to max_attempts runs).
+    max_retries: int = Field(default=3, ge=0, le=20)
     retry_backoff_max_s: int = Field(default=60, ge=1)
     # Redis hands an unacknowledged job to another worker after this long.
     visibility_timeout_s: int = Field(default=600, ge=10)

@@ -9,7 +9,7 @@ from photoshare_web import operations
 from photoshare_web.accounts.current import protect_cookie_writes, require_user
 from photoshare_web.errors import Refused
 from photoshare_web.jobs import current_overview
-from photoshare_web.ratelimit import upload_limit
+from photoshare_web.ratelimit import retry_limit, upload_limit
 from photoshare_web.requestinput import query_int
 from photoshare_web.serialize import photo_json
 from photoshare_web.services import services
@@ -65,6 +65,7 @@ def delete_photo(photo_id: str) -> tuple[str, int]:
 
 
 @bp.post("/photos/<photo_id>/retry")
+@retry_limit
 def retry_photo(photo_id: str) -> tuple[dict[str, Any], int, dict[str, str]]:
     """Queue a FAILED photo again: 202; 409 when it is not FAILED. Only its owner may."""
     photo = operations.retry_photo(operations.find_own_photo(photo_id, "retry it"))
@@ -78,6 +79,7 @@ def jobs() -> dict[str, Any]:
 
 
 @bp.post("/jobs/retry-failed")
+@retry_limit
 def retry_failed() -> tuple[dict[str, int], int]:
     """Queue every FAILED photo of the signed-in account again."""
     owner = require_user("retry your failed photos")

@@ -25,6 +25,7 @@ def photo_json(photo: Photo, store: PhotoStore) -> dict[str, Any]:
         "status": photo.status.value,
         "error": photo.error,
         "attempts": photo.attempts,
+        "retries": photo.retries,
         "created_at": photo.created_at,
         "content_type": photo.content_type,
         "size_bytes": photo.size_bytes,
