@@ -4,7 +4,6 @@ times in its life, and an account sends at most PHOTOSHARE_RETRY_RATE_LIMIT retr
 import re
 
 import pytest
-from conftest import signed_in_client
 from test_jobs_api import fail, upload
 
 from photoshare_shared.photo import Status
@@ -64,7 +63,9 @@ def test_retry_requests_are_rate_limited_per_account_across_endpoints_and_addres
     make_app, alice, bob, catalog, metrics
 ):
     app = make_app(retry_rate_limit="3 per minute")
-    alice_client, bob_client = signed_in_client(app, alice), signed_in_client(app, bob)
+    alice_client, bob_client = app.test_client(), app.test_client()
+    alice_client.environ_base["HTTP_AUTHORIZATION"] = alice.bearer["Authorization"]
+    bob_client.environ_base["HTTP_AUTHORIZATION"] = bob.bearer["Authorization"]
     photo_id = upload(alice_client)
     fail(catalog, photo_id)
     answers = [

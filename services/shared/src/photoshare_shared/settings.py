@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     trusted_proxies: int = Field(default=0, ge=0, le=5)
     # Signs session cookies and CSRF tokens; set it whenever more than one web process runs.
     secret_key: str | None = None
+    # The host address the site is published on beyond its container or process (compose passes
+    # WEB_BIND): with a published development secret key the web starts only when it is loopback.
+    published_address: str | None = None
     # The address people reach the site at (https://photos.example.com): absolute links in API
     # answers start with it. Unset: those links are paths. Never taken from the Host header.
     site_url: str | None = None
