@@ -1,3 +1,6 @@
+import pytest
+from pydantic import ValidationError
+
 from photoshare_shared.settings import Settings
 
 
@@ -40,3 +43,15 @@ def test_a_forked_child_can_make_clients_while_the_parent_holds_the_lock(setting
                 os._exit(1)
     _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0
+
+
+@pytest.mark.parametrize(
+    "url", ["photos.example.com", "ftp://photos.example.com", "https://", "https://a.example/?x=1"]
+)
+def test_a_site_url_must_be_an_http_address(url):
+    with pytest.raises(ValidationError, match="PHOTOSHARE_SITE_URL"):
+        Settings(site_url=url)
+
+
+def test_a_site_url_is_kept_without_its_trailing_slash():
+    assert Settings(site_url="https://photos.example.com/").site_url == "https://photos.example.com"

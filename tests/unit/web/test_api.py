@@ -6,6 +6,7 @@ from io import BytesIO
 import pytest
 from imagegen import photo_bytes
 from kombu.exceptions import OperationalError
+from werkzeug.http import parse_options_header
 
 from photoshare_shared.catalog import ProcessingResult
 from photoshare_shared.imageformats import ACCEPTED_NAMES
@@ -184,7 +185,7 @@ def test_ready_photo_json_has_thumbnails_exif_and_download_url(client, catalog, 
     small = body["thumbnails"]["small"]
     assert (small["width"], small["height"]) == (192, 256)
     assert f"/{settings.bucket}/thumbnails/{photo_id}/small.webp" in small["url"]
-    assert body["original_url"] == f"http://localhost/photos/{photo_id}/original"
+    assert body["original_url"] == f"/photos/{photo_id}/original"
 
 
 def test_delete_removes_item_and_every_object(client, settings, s3, store, catalog):
@@ -245,6 +246,28 @@ def test_original_downloads_as_an_attachment_that_is_never_sniffed(client):
         disposition.startswith("attachment;")
         and "filename*=UTF-8''caf%C3%A9%20%3Cb%3E%20%F0%9F%93%B7.jpg" in disposition
     )
+
+
+@pytest.mark.parametrize(
+    ("uploaded_as", "image_format", "offered_as"),
+    [
+        ("invoice.html", "JPEG", "invoice.jpg"),
+        ("setup.exe", "PNG", "setup.png"),
+        ("holiday.jpg", "WEBP", "holiday.webp"),
+        ("archive.tar.gz", "GIF", "archive.tar.gif"),
+        ("no extension", "JPEG", "no extension.jpg"),
+        (".htaccess", "PNG", ".htaccess.png"),
+    ],
+)
+def test_the_original_is_offered_under_the_extension_of_its_checked_format(
+    client, uploaded_as, image_format, offered_as
+):
+    photo_id = upload(client, photo_bytes(32, 24, format=image_format), filename=uploaded_as).get_json()["id"]
+    response = client.get(f"/photos/{photo_id}/original")
+    assert response.status_code == 200
+    assert parse_options_header(response.headers["Content-Disposition"]) == ("attachment", {"filename": offered_as})
+    # The photo keeps the name it was uploaded under, for people to read.
+    assert client.get(f"/api/photos/{photo_id}").get_json()["filename"] == uploaded_as
 
 
 def test_original_of_unknown_photo_is_404(client):

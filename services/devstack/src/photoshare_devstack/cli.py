@@ -10,6 +10,7 @@ from pathlib import Path
 
 from photoshare_devstack import processes
 from photoshare_devstack.logstream import LogStreams
+from photoshare_devstack.stackenv import kept_secret_key
 from photoshare_shared.provision import demo_banner, ensure_demo_user, ensure_resources
 from photoshare_shared.settings import Settings
 
@@ -107,6 +108,7 @@ def _run(args: argparse.Namespace, dev_dir: Path, logs: LogStreams, started: lis
         table=configured.table,
         aws_region=configured.aws_region,
         cognito_pool_name=configured.cognito_pool_name,
+        secret_key=configured.secret_key or kept_secret_key(dev_dir),
     )
     settings = stack.settings()
     demo_password = ensure_demo_user(settings, ensure_resources(settings))

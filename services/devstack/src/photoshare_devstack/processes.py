@@ -23,7 +23,7 @@ from photoshare_devstack.readiness import (
     wait_for_port,
     wait_for_worker,
 )
-from photoshare_devstack.stackenv import StackEnv
+from photoshare_devstack.stackenv import WEB_HOST, StackEnv
 
 __all__ = [
     "StackEnv",
@@ -220,7 +220,7 @@ def web_command(port: int, *, workers: int = 2, threads: int = 8) -> list[str]:
         "-m",
         "gunicorn",
         "--bind",
-        f"127.0.0.1:{port}",
+        f"{WEB_HOST}:{port}",
         "--worker-class",
         "gthread",
         "--workers",

@@ -4,6 +4,7 @@ import os
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from photoshare_shared.settings import Settings
 
@@ -16,6 +17,23 @@ _AWS_VARS_TO_DROP = (
     "PHOTOSHARE_COGNITO_USER_POOL_ID",
     "PHOTOSHARE_COGNITO_CLIENT_ID",
 )
+
+
+# Where the local web listens (gunicorn --bind): this machine only.
+WEB_HOST = "127.0.0.1"
+
+
+def kept_secret_key(directory: Path) -> str:
+    """A random secret key made once and kept in `directory`, so sign-ins outlive a restart."""
+    path = directory / "secret-key"
+    if path.is_file() and path.read_text().strip():
+        return path.read_text().strip()
+    directory.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # readable by its owner only
+    with os.fdopen(fd, "w") as file:
+        file.write(key + "\n")
+    return key
 
 
 @dataclass(frozen=True)
@@ -50,6 +68,7 @@ class StackEnv:
                 "PHOTOSHARE_TABLE": self.table,
                 "PHOTOSHARE_COGNITO_POOL_NAME": self.cognito_pool_name,
                 "PHOTOSHARE_SECRET_KEY": self.secret_key,
+                "PHOTOSHARE_PUBLISHED_ADDRESS": WEB_HOST,
                 # Browsers and tests reach the emulator at the same address the servers use.
                 "PHOTOSHARE_S3_PUBLIC_ENDPOINT_URL": self.aws_endpoint_url,
                 # Logs must reach the terminal or log file as they happen, not at exit.
@@ -69,4 +88,5 @@ class StackEnv:
             cognito_pool_name=self.cognito_pool_name,
             s3_public_endpoint_url=self.aws_endpoint_url,
             secret_key=self.secret_key,
+            published_address=WEB_HOST,
         )

@@ -129,14 +129,22 @@ class PhotoCatalog:
             )
         )
 
-    def requeue_failed(self, *, photo_id: str) -> Photo | None:
-        """FAILED → QUEUED with a fresh attempt count (a person asked to retry); else None."""
+    def requeue_failed(self, *, photo_id: str, max_retries: int) -> Photo | None:
+        """FAILED → QUEUED with a fresh attempt count (a person asked to retry), counting the retry;
+        None when the photo is not FAILED or was retried `max_retries` times already."""
         return _photo(
             self._update(
                 photo_id,
-                f"{_REQUEUE}, attempts = :zero REMOVE #error, finished_at",
-                "#status = :expected",
-                {":queued": Status.QUEUED.value, ":expected": Status.FAILED.value, ":zero": 0},
+                f"{_REQUEUE}, attempts = :zero, retries = if_not_exists(retries, :zero) + :one "
+                "REMOVE #error, finished_at",
+                "#status = :expected AND (attribute_not_exists(retries) OR retries < :max_retries)",
+                {
+                    ":queued": Status.QUEUED.value,
+                    ":expected": Status.FAILED.value,
+                    ":zero": 0,
+                    ":one": 1,
+                    ":max_retries": max_retries,
+                },
             )
         )
 

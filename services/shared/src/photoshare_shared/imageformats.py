@@ -18,6 +18,21 @@ ACCEPTED_FORMATS: dict[str, str] = {
     "AVIF": "image/avif",
 }
 ACCEPTED_NAMES = "JPEG, PNG, GIF, WebP, HEIC or AVIF"
+# Content type of an accepted format -> the extension an original is downloaded with.
+_EXTENSIONS = {
+    "image/jpeg": "jpg",
+    "image/png": "png",
+    "image/gif": "gif",
+    "image/webp": "webp",
+    "image/heic": "heic",
+    "image/avif": "avif",
+}
+
+
+def file_extension(content_type: str) -> str:
+    """The file extension of an accepted content type (as ACCEPTED_FORMATS gives it)."""
+    return _EXTENSIONS[content_type]
+
 
 # Pillow names some accepted files after a variant: a JPEG with a multi-picture index
 # (most phone cameras) opens as "MPO".

@@ -6,6 +6,7 @@ from enum import StrEnum
 from typing import Any
 
 from photoshare_shared import schema
+from photoshare_shared.imageformats import file_extension
 
 
 class Status(StrEnum):
@@ -56,7 +57,10 @@ class Photo:
     # None only for photos stored before accounts existed: nobody may delete those.
     owner_id: str | None = None
     owner_name: str | None = None
+    # Processing runs of the current round (a person's retry starts a new round at 0) and the
+    # rounds people asked for: retries never go down, which bounds a photo's work for good.
     attempts: int = 0
+    retries: int = 0
     error: str | None = None
     queued_at: str | None = None
     started_at: str | None = None
@@ -74,6 +78,15 @@ class Photo:
         """When this QUEUED or PROCESSING photo entered its state (None in other states)."""
         field_name = WAITING_SINCE.get(self.status)
         return getattr(self, field_name) if field_name else None
+
+    @property
+    def download_name(self) -> str:
+        """The name the original is downloaded under: the uploader's name with the extension of the
+        format its content was checked to be, never one a computer would open as a page or a program."""
+        stem, dot, _ = self.filename.rpartition(".")
+        if not dot or not stem.strip(". "):  # no extension, or a name that is all extension
+            stem = self.filename
+        return f"{stem}.{file_extension(self.content_type)}"
 
     def is_owned_by(self, owner_id: str | None) -> bool:
         """True when this photo was uploaded by the account `owner_id`."""
@@ -98,6 +111,7 @@ class Photo:
             "created_at": self.created_at,
             "status": self.status.value,
             "attempts": self.attempts,
+            "retries": self.retries or None,
             "error": self.error,
             "queued_at": self.queued_at,
             "started_at": self.started_at,
@@ -132,6 +146,7 @@ class Photo:
             owner_id=item.get(schema.OWNER_PARTITION),
             owner_name=item.get("owner_name"),
             attempts=int(item.get("attempts", 0)),
+            retries=int(item.get("retries", 0)),
             error=item.get("error"),
             queued_at=item.get("queued_at"),
             started_at=item.get("started_at"),

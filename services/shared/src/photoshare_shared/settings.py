@@ -2,8 +2,9 @@
 
 from functools import cached_property
 from typing import Self
+from urllib.parse import urlsplit
 
-from pydantic import AliasChoices, Field, model_validator
+from pydantic import AliasChoices, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 MB = 1024 * 1024
@@ -40,6 +41,12 @@ class Settings(BaseSettings):
     trusted_proxies: int = Field(default=0, ge=0, le=5)
     # Signs session cookies and CSRF tokens; set it whenever more than one web process runs.
     secret_key: str | None = None
+    # The host address the site is published on beyond its container or process (compose passes
+    # WEB_BIND): with a published development secret key the web starts only when it is loopback.
+    published_address: str | None = None
+    # The address people reach the site at (https://photos.example.com): absolute links in API
+    # answers start with it. Unset: those links are paths. Never taken from the Host header.
+    site_url: str | None = None
 
     # Accounts (Amazon Cognito). With both ids unset, the pool and app client named below are
     # looked up by name: what `make dev` and `docker compose` create in the local emulator.
@@ -52,10 +59,15 @@ class Settings(BaseSettings):
     secure_cookies: bool = True
     # Sign-in, sign-up and token requests per client address, in Flask-Limiter's notation.
     signin_rate_limit: str = "10 per minute; 100 per hour"
+    # Retry requests (one photo, or all failed ones) per account, in Flask-Limiter's notation.
+    retry_rate_limit: str = "10 per minute; 100 per hour"
 
     # Job reliability (docs/architecture.md "Reliability rules"); the validator below keeps them consistent.
     task_time_limit_s: int = Field(default=150, ge=5)
     max_attempts: int = Field(default=5, ge=1, le=50)
+    # How many times in its life a FAILED photo may be queued again by its owner (each retry is a
+    # new round of up to max_attempts runs).
+    max_retries: int = Field(default=3, ge=0, le=20)
     retry_backoff_max_s: int = Field(default=60, ge=1)
     # Redis hands an unacknowledged job to another worker after this long.
     visibility_timeout_s: int = Field(default=600, ge=10)
@@ -64,6 +76,18 @@ class Settings(BaseSettings):
     sweep_interval_s: int = Field(default=60, ge=1)
     # A pool process above this resident size is replaced after its current job.
     worker_max_memory_mb: int = Field(default=1024, ge=64)
+
+    @field_validator("site_url")
+    @classmethod
+    def _site_address(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+            raise ValueError(
+                "PHOTOSHARE_SITE_URL must be an http:// or https:// address, e.g. https://photos.example.com"
+            )
+        return value.rstrip("/")
 
     @model_validator(mode="after")
     def _reliability_invariants(self) -> Self:

@@ -9,7 +9,8 @@ from photoshare_web import operations
 from photoshare_web.accounts.current import protect_cookie_writes, require_user
 from photoshare_web.errors import Refused
 from photoshare_web.jobs import current_overview
-from photoshare_web.ratelimit import upload_limit
+from photoshare_web.ratelimit import retry_limit, upload_limit
+from photoshare_web.requestinput import query_int
 from photoshare_web.serialize import photo_json
 from photoshare_web.services import services
 from photoshare_web.uploads import accept_upload
@@ -36,7 +37,7 @@ def upload_photo() -> tuple[dict[str, Any], int, dict[str, str]]:
 @bp.get("/photos")
 def list_photos() -> dict[str, Any]:
     """A page of photos, newest first: {"items": [...], "next_cursor": ...}; `owner=me`: only yours."""
-    limit = _page_size(request.args.get("limit"))
+    limit = query_int("limit", default=services().settings.page_size, low=1, high=MAX_PAGE_SIZE)
     owner = request.args.get("owner")
     if owner not in (None, "", "me"):
         raise Refused(400, "owner can only be 'me' (your own photos).")
@@ -64,6 +65,7 @@ def delete_photo(photo_id: str) -> tuple[str, int]:
 
 
 @bp.post("/photos/<photo_id>/retry")
+@retry_limit
 def retry_photo(photo_id: str) -> tuple[dict[str, Any], int, dict[str, str]]:
     """Queue a FAILED photo again: 202; 409 when it is not FAILED. Only its owner may."""
     photo = operations.retry_photo(operations.find_own_photo(photo_id, "retry it"))
@@ -77,15 +79,8 @@ def jobs() -> dict[str, Any]:
 
 
 @bp.post("/jobs/retry-failed")
+@retry_limit
 def retry_failed() -> tuple[dict[str, int], int]:
     """Queue every FAILED photo of the signed-in account again."""
     owner = require_user("retry your failed photos")
     return {"retried": operations.retry_all_failed(owner_id=owner.sub)}, 202
-
-
-def _page_size(raw: str | None) -> int:
-    if raw is None:
-        return services().settings.page_size
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE_SIZE:
-        raise Refused(400, f"limit must be a whole number from 1 to {MAX_PAGE_SIZE}.")
-    return int(raw)

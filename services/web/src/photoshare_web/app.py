@@ -1,7 +1,5 @@
 """The application factory: settings in, a configured Flask app out."""
 
-import secrets
-
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -10,6 +8,7 @@ from photoshare_shared.services import Services
 from photoshare_shared.settings import Settings
 from photoshare_web import accounts, api, errors, filters, health, pages, ratelimit, security
 from photoshare_web.accounts.provider import AccountServices
+from photoshare_web.signing import signing_key
 from photoshare_web.uploadstream import UploadRequest
 
 # Multipart framing around the file part; the file itself is held to max_upload_bytes.
@@ -26,7 +25,7 @@ def create_app(
     app = Flask(__name__)
     app.request_class = UploadRequest
     app.config.update(
-        SECRET_KEY=settings.secret_key or secrets.token_hex(32),
+        SECRET_KEY=signing_key(settings),
         MAX_CONTENT_LENGTH=settings.max_upload_bytes + _FORM_OVERHEAD_BYTES,
         MAX_FORM_PARTS=10,
         WTF_CSRF_TIME_LIMIT=None,

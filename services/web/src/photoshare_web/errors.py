@@ -55,7 +55,7 @@ def register(app: Flask, settings: Settings) -> None:
 
     @app.errorhandler(TooManyRequests)
     def _too_many(error: TooManyRequests) -> tuple[Response | str, int]:
-        return respond(429, too_many_message(error.description))
+        return respond(429, too_many_message(error))
 
     @app.errorhandler(CSRFError)
     def _csrf(_: CSRFError) -> tuple[Response | str, int]:

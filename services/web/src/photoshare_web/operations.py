@@ -40,20 +40,25 @@ def delete_photo(photo_id: str) -> None:
 
 
 def retry_photo(photo: Photo) -> Photo:
-    """Queue a FAILED photo again; 409 for any other status."""
-    requeued = services().catalog.requeue_failed(photo_id=photo.photo_id)
+    """Queue a FAILED photo again; 409 for any other status, or once it was retried the most times allowed."""
+    max_retries = services().settings.max_retries
+    requeued = services().catalog.requeue_failed(photo_id=photo.photo_id, max_retries=max_retries)
     if requeued is None:
         current = services().catalog.get(photo_id=photo.photo_id) or photo
-        raise Refused(409, f"Only a FAILED photo can be retried; this one is {current.status.value}.")
+        if current.status is not Status.FAILED:
+            raise Refused(409, f"Only a FAILED photo can be retried; this one is {current.status.value}.")
+        raise Refused(409, f"This photo was retried {current.retries} times, the most allowed: it is not queued again.")
     _enqueue(requeued.photo_id)
     return requeued
 
 
 def retry_all_failed(*, owner_id: str) -> int:
-    """Queue every FAILED photo of one owner again (up to a batch); returns how many."""
+    """Queue every FAILED photo of one owner again (up to a batch, skipping those retried the most
+    times allowed); returns how many."""
     count = 0
+    max_retries = services().settings.max_retries
     for photo in services().attention.newest(status=Status.FAILED, limit=_RETRY_ALL_BATCH, owner_id=owner_id):
-        if services().catalog.requeue_failed(photo_id=photo.photo_id):
+        if services().catalog.requeue_failed(photo_id=photo.photo_id, max_retries=max_retries):
             _enqueue(photo.photo_id)
             count += 1
     return count

@@ -9,7 +9,7 @@ from photoshare_web import operations
 from photoshare_web.accounts.current import current_user, require_user
 from photoshare_web.errors import Refused
 from photoshare_web.jobs import current_overview
-from photoshare_web.ratelimit import upload_limit
+from photoshare_web.ratelimit import retry_limit, upload_limit
 from photoshare_web.serialize import photo_json
 from photoshare_web.services import services
 from photoshare_web.uploads import accept_upload
@@ -97,7 +97,7 @@ def download_original(photo_id: str) -> Response:
         services().store.open_original(photo_id=photo.photo_id),
         mimetype=photo.content_type,
         as_attachment=True,
-        download_name=photo.filename,
+        download_name=photo.download_name,
         conditional=False,
         etag=False,
     )
@@ -123,6 +123,7 @@ def delete(photo_id: str) -> Response:
 
 
 @bp.post("/photos/<photo_id>/retry")
+@retry_limit
 def retry(photo_id: str) -> Response:
     """Queue a failed photo again and show its page."""
     photo = operations.retry_photo(operations.find_own_photo(photo_id, "retry it"))
@@ -137,6 +138,7 @@ def jobs() -> str:
 
 
 @bp.post("/jobs/retry-failed")
+@retry_limit
 def retry_failed() -> Response:
     """Queue every failed photo of the signed-in person again."""
     owner = require_user("retry your failed photos")

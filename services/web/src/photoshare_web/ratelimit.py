@@ -1,8 +1,10 @@
-"""Per-client rate limits on uploads and on sign-in attempts (Flask-Limiter, counters in the broker's Redis)."""
+"""Per-client rate limits on uploads, sign-in attempts and retries (Flask-Limiter, counters in the broker's Redis)."""
 
-from flask import Flask, request
+from flask import Flask, g
 from flask_limiter import Limiter
+from flask_limiter.errors import RateLimitExceeded
 from flask_limiter.util import get_remote_address
+from werkzeug.exceptions import TooManyRequests
 
 from photoshare_shared.settings import Settings
 from photoshare_web.services import services
@@ -16,14 +18,33 @@ upload_limit = limiter.shared_limit(lambda: services().settings.upload_rate_limi
 
 # One budget for every way of presenting a password or code: pages and the token API.
 signin_limit = limiter.shared_limit(lambda: services().settings.signin_rate_limit, scope="signin", methods=["POST"])
-_SIGNIN_BLUEPRINTS = frozenset({"accounts", "auth_api"})
 
 
-def too_many_message(limit: str | None) -> str:
+def _account_or_address() -> str:
+    """The signed-in account, else the client's address. (accounts.current.load_user puts the
+    account in g before any view, and so any limit, runs; importing it here would be circular.)"""
+    user = g.get("user")
+    return f"account:{user.sub}" if user is not None else get_remote_address()
+
+
+# One budget per account for retrying one photo and retrying all, from the API and the pages:
+# every retry queues work again, so one account must not keep a worker busy with its failures.
+retry_limit = limiter.shared_limit(
+    lambda: services().settings.retry_rate_limit, scope="retries", methods=["POST"], key_func=_account_or_address
+)
+
+_TOO_MANY = {
+    "uploads": "Too many uploads from your address (limit: {limit}); please wait a moment.",
+    "signin": "Too many sign-in attempts from your address (limit: {limit}); please wait a minute and try again.",
+    "retries": "Too many retries from your account (limit: {limit}); please wait before retrying again.",
+}
+
+
+def too_many_message(error: TooManyRequests) -> str:
     """What a client over a limit is told, naming which limit it hit."""
-    if request.blueprint in _SIGNIN_BLUEPRINTS:
-        return f"Too many sign-in attempts from your address (limit: {limit}); please wait a minute and try again."
-    return f"Too many uploads from your address (limit: {limit}); please wait a moment."
+    scope = error.limit.scope if isinstance(error, RateLimitExceeded) else None
+    template = _TOO_MANY.get(scope if isinstance(scope, str) else "", "Too many requests (limit: {limit}).")
+    return template.format(limit=error.description)
 
 
 def register(app: Flask, settings: Settings) -> None:

@@ -7,6 +7,7 @@ from flask import url_for
 
 from photoshare_shared.photo import Photo, Status
 from photoshare_shared.store import PhotoStore
+from photoshare_web.services import services
 
 
 def photo_json(photo: Photo, store: PhotoStore) -> dict[str, Any]:
@@ -24,6 +25,7 @@ def photo_json(photo: Photo, store: PhotoStore) -> dict[str, Any]:
         "status": photo.status.value,
         "error": photo.error,
         "attempts": photo.attempts,
+        "retries": photo.retries,
         "created_at": photo.created_at,
         "content_type": photo.content_type,
         "size_bytes": photo.size_bytes,
@@ -36,8 +38,15 @@ def photo_json(photo: Photo, store: PhotoStore) -> dict[str, Any]:
         "thumbnails": thumbnails,
         # Through the web, not S3: only there can the download carry nosniff (a polyglot
         # original must never render as a page).
-        "original_url": url_for("pages.download_original", photo_id=photo.photo_id, _external=True),
+        "original_url": site_link("pages.download_original", photo_id=photo.photo_id),
     }
+
+
+def site_link(endpoint: str, **values: Any) -> str:
+    """A link to a page of this site: under PHOTOSHARE_SITE_URL when set, else a path. Never built
+    from the Host header, which whoever sends the request writes (a forged one would otherwise
+    travel on in the answer, and in any cache that keeps it)."""
+    return (services().settings.site_url or "") + url_for(endpoint, **values)
 
 
 def plain_numbers(value: Any) -> Any:

@@ -11,12 +11,25 @@ from io import BytesIO
 from typing import IO
 
 from flask import Request
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from photoshare_web.formlimits import form_limit_refusal
 
 _IN_MEMORY_BYTES = 500 * 1024  # Werkzeug's own bound: a small form stays in memory
 
 
 class UploadRequest(Request):
-    """Flask's request, with large uploaded files spooled to named temporary files."""
+    """Flask's request, with large uploaded files spooled to named temporary files, and refusals
+    that say which of the form's limits was broken."""
+
+    def _load_form_data(self) -> None:
+        try:
+            super()._load_form_data()
+        except RequestEntityTooLarge as error:
+            refusal = form_limit_refusal(error, max_parts=self.max_form_parts, max_text_bytes=self.max_form_memory_size)
+            if refusal is None:
+                raise
+            raise refusal from None
 
     def _get_file_stream(
         self,

@@ -118,6 +118,25 @@ def test_sign_in_returns_to_a_local_page_only(anonymous, alice):
         anonymous.post("/signout", data={"csrf_token": csrf(anonymous, "/")})
 
 
+# Browsers drop tabs and newlines anywhere in a URL and read "\\" as "/": each of these is another site to them.
+BROWSER_OFFSITE = ["/\t/evil.example", "/\n/evil.example", "/\r\n/evil.example", "\\/evil.example", " //evil.example"]
+
+
+@pytest.mark.parametrize("hostile", BROWSER_OFFSITE)
+def test_sign_in_and_sign_up_never_send_a_browser_to_another_site(anonymous, alice, hostile):
+    signed_in = sign_in(anonymous, "alice", alice.password, next=hostile)
+    assert (signed_in.status_code, signed_in.headers["Location"]) == (303, "/")
+    # Signed in already, the sign-in and sign-up forms send the person straight on: here too.
+    for form in ("/signin", "/signup"):
+        assert anonymous.get(form, query_string={"next": hostile}).headers["Location"] == "/", form
+
+
+def test_a_local_next_with_a_query_is_kept(anonymous, alice):
+    assert (
+        sign_in(anonymous, "alice", alice.password, next="/mine?cursor=abc").headers["Location"] == "/mine?cursor=abc"
+    )
+
+
 def test_sign_out_needs_csrf_then_forgets_the_session(anonymous, alice):
     sign_in(anonymous, "alice", alice.password)
     assert anonymous.post("/signout").status_code == 400
@@ -253,3 +272,15 @@ def test_passwords_and_tokens_are_never_logged_even_at_debug(anonymous, alice, c
         tokens["refresh_token"],
     ):
         assert secret not in logged
+
+
+def test_a_page_asked_with_a_refused_bearer_token_answers_401_once(make_app):
+    # A redirect to the sign-in page could never help: the same header comes with the next request.
+    client = make_app(public_browsing=False).test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = "Bearer not-a-token"
+    for path in ("/", "/mine", "/signin"):
+        response = client.get(path)
+        assert response.status_code == 401, path
+        assert "Location" not in response.headers
+        assert 'error="invalid_token"' in response.headers["WWW-Authenticate"]
+        assert "The access token was refused" in response.get_data(as_text=True)

@@ -53,7 +53,9 @@ def register(app: Flask, settings: Settings, services: AccountServices | None = 
 
     @app.errorhandler(Unauthenticated)
     def _unauthenticated(error: Unauthenticated) -> Response:
-        if not wants_json() and request.method == "GET":
+        # A refused token comes again with the next request, so sending its bearer to the
+        # sign-in page would only loop: it gets the 401 at once.
+        if not wants_json() and request.method == "GET" and not error.token_error:
             return redirect(url_for("accounts.signin", next=request.full_path.rstrip("?")))
         response = make_response(respond(401, error.message))
         response.headers["WWW-Authenticate"] = 'Bearer realm="photoshare"' + (

@@ -9,8 +9,11 @@ from photoshare_web.accounts.current import current_user
 from photoshare_web.accounts.provider import accounts
 from photoshare_web.errors import Refused
 from photoshare_web.ratelimit import signin_limit
+from photoshare_web.requestinput import json_object
 
 bp = Blueprint("auth_api", __name__, url_prefix="/api/auth")
+
+_TOKEN_BODY = '{"username": ..., "password": ...} or {"refresh_token": ...}'
 
 
 @bp.get("/config")
@@ -24,16 +27,14 @@ def config() -> dict[str, str]:
 @signin_limit
 def token() -> dict[str, Any]:
     """Sign in ({"username", "password"}) or refresh ({"refresh_token"}): Cognito's tokens."""
-    body = request.get_json(silent=True) if request.is_json else request.form
-    if not isinstance(body, dict):
-        raise Refused(400, 'Send JSON: {"username": ..., "password": ...} or {"refresh_token": ...}.')
+    body = json_object(_TOKEN_BODY) if request.is_json else request.form
     try:
         if body.get("refresh_token"):
             tokens = accounts().cognito.refresh(refresh_token=str(body["refresh_token"]))
         elif body.get("username") and body.get("password"):
             tokens = accounts().cognito.sign_in(username=str(body["username"]), password=str(body["password"]))
         else:
-            raise Refused(400, 'Send {"username": ..., "password": ...} or {"refresh_token": ...}.')
+            raise Refused(400, f"Send {_TOKEN_BODY}.")
     except AccountError as error:
         raise Refused(error.status, error.message) from None
     return _token_json(tokens)

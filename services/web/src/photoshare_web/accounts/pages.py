@@ -1,6 +1,7 @@
 """Pages to sign up, confirm an account, sign in and sign out."""
 
 import re
+import unicodedata
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
@@ -109,9 +110,22 @@ def signout() -> Response:
 
 def safe_next(raw: str | None) -> str:
     """Where to go after signing in: a path on this site only (never another site)."""
-    if raw and raw.startswith("/") and not raw.startswith(("//", "/\\")):
+    if raw and is_local_path(raw):
         return raw
     return url_for("pages.gallery")
+
+
+def is_local_path(target: str) -> bool:
+    r"""Whether a browser reads `target` as a path on this site.
+
+    Browsers drop tabs and newlines anywhere in a URL and read "\" as "/", so "/\t/evil.example"
+    is "//evil.example" (another site) to them: no control or space character passes, and what is
+    left is judged with backslashes as slashes.
+    """
+    if any(ch.isspace() or unicodedata.category(ch).startswith("C") for ch in target):
+        return False
+    as_browsers_read = target.replace("\\", "/")
+    return as_browsers_read.startswith("/") and not as_browsers_read.startswith("//")
 
 
 def _signed_in(username: str, password: str, *, welcome: str | None = None) -> Response:

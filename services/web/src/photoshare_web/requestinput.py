@@ -1,0 +1,38 @@
+"""Reading what a request sends: whole numbers from the query string and JSON objects from the body.
+
+Each refuses bad input with a 400 that says what was expected, never an exception of its own.
+"""
+
+import re
+from typing import Any
+
+from flask import request
+
+from photoshare_web.errors import Refused
+
+# ASCII digits only: str.isdigit() passes "²" (which int() refuses) and other scripts' digits.
+# Nine of them bound the work, and stay under int()'s limit on digits.
+_WHOLE_NUMBER = re.compile(r"[0-9]{1,9}")
+
+
+def query_int(name: str, *, default: int, low: int, high: int) -> int:
+    """The query argument `name` as a whole number from `low` to `high`; `default` when absent."""
+    raw = request.args.get(name)
+    if raw is None:
+        return default
+    if not _WHOLE_NUMBER.fullmatch(raw) or not low <= int(raw) <= high:
+        raise Refused(400, f"{name} must be a whole number from {low} to {high}.")
+    return int(raw)
+
+
+def json_object(expected: str) -> dict[str, Any]:
+    """The body as a JSON object, or a 400 "Send JSON: <expected>."."""
+    try:
+        # silent= covers malformed JSON (ValueError); nesting deeper than the parser can
+        # recurse raises RecursionError instead.
+        body = request.get_json(silent=True)
+    except RecursionError:
+        body = None
+    if not isinstance(body, dict):
+        raise Refused(400, f"Send JSON: {expected}.")
+    return body
