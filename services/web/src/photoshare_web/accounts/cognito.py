@@ -105,11 +105,14 @@ class CognitoAccounts:
             raise
 
     def revoke(self, *, refresh_token: str) -> None:
-        """End a session at Cognito too (best effort: signing out locally must never fail)."""
+        """End a session at Cognito too (best effort: signing out locally must never fail, and the
+        sign-out list keeps refusing the session's cookie whatever happens here)."""
         try:
             self._cognito.revoke_token(Token=refresh_token, ClientId=self.ids.client_id)
         except Exception as error:  # noqa: BLE001 - whatever Cognito (or an emulator without RevokeToken) says
-            log.info("could not revoke a refresh token: %s", type(error).__name__)
+            # A warning: the token stays usable at Cognito itself (by whoever holds it) until it expires.
+            code = error.response.get("Error", {}).get("Code", "") if isinstance(error, ClientError) else ""
+            log.warning("could not revoke a refresh token at sign-out: %s", code or type(error).__name__)
 
     def _tokens(self, parameters: dict[str, str], *, flow: str, refresh_token: str | None) -> Tokens:
         answer = self._call("initiate_auth", ClientId=self.ids.client_id, AuthFlow=flow, AuthParameters=parameters)
