@@ -111,6 +111,9 @@ def test_up_makes_the_user_pool_and_client_the_app_expects(aws: None, capsys: py
     assert pool["Name"] == f"photoshare-{STACK}"
     assert pool["Policies"]["PasswordPolicy"] == PASSWORD_POLICY
     assert pool["DeletionProtection"] == "ACTIVE" and pool["AutoVerifiedAttributes"] == ["email"]
+    # Every sign-up, the site's form or not, passes the username check the stack made.
+    check = client("lambda").get_function(FunctionName=pool["LambdaConfig"]["PreSignUp"])["Configuration"]
+    assert check["FunctionArn"] == pool["LambdaConfig"]["PreSignUp"] and check["Handler"] == "index.handler"
     app = client_definition(got["UserPoolId"])
     made = cognito.describe_user_pool_client(UserPoolId=got["UserPoolId"], ClientId=got["UserPoolClientId"])
     made = made["UserPoolClient"]
@@ -186,7 +189,8 @@ def test_status_update_and_down(aws: None, capsys: pytest.CaptureFixture[str]):
 def _before_accounts() -> dict[str, Any]:
     """The template as it was before accounts: no pool, client or distribution; port 80 open to a CIDR."""
     old = template.load()
-    for name in ("UserPool", "UserPoolClient", "Distribution"):
+    accounts = ("UserPool", "UserPoolClient", "UsernameRuleFunction", "UsernameRuleRole", "UsernameRuleLogGroup")
+    for name in (*accounts, "UsernameRulePermission", "Distribution"):
         del old["Resources"][name]
     for name in ("UserPoolId", "UserPoolClientId", "DistributionId"):
         del old["Outputs"][name]

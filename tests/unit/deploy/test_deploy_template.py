@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from photoshare_deploy import template
+from photoshare_shared import usernames
 from photoshare_shared.schema import table_definition
 from photoshare_shared.userpool import client_definition, user_pool_definition
 
@@ -159,7 +160,8 @@ def test_outputs():
 # CreateUserPool argument -> AWS::Cognito::UserPool property, where the names differ.
 POOL_PROPERTY = {"PoolName": "UserPoolName"}
 # The template's own: accounts outlive mistakes, the cheapest plan that has what the app uses, tags.
-TEMPLATE_ONLY_POOL = {"DeletionProtection", "UserPoolTier", "UserPoolTags"}
+# LambdaConfig: the pre-sign-up check, which the local emulator does not run.
+TEMPLATE_ONLY_POOL = {"DeletionProtection", "UserPoolTier", "LambdaConfig", "UserPoolTags"}
 
 
 def test_user_pool_matches_the_apps_definition():
@@ -172,6 +174,66 @@ def test_user_pool_matches_the_apps_definition():
 def test_user_pool_keeps_peoples_accounts():
     assert RESOURCES["UserPool"]["DeletionPolicy"] == RESOURCES["UserPool"]["UpdateReplacePolicy"] == "Retain"
     assert props("UserPool")["DeletionProtection"] == "ACTIVE"
+
+
+USERNAME_CASES = [
+    ("demo", True),
+    ("alice.b_c-d", True),
+    ("1st", True),
+    ("a" * 32, True),
+    ("d\u0435mo", False),  # a Cyrillic "е": looks like "demo"
+    ("\uff44emo", False),  # a full-width "ｄ"
+    ("\u212aelvin", False),  # the Kelvin sign, which folds to "k"
+    ("über", False),
+    ("<b>bold</b>", False),
+    ('"quoted"', False),
+    ("a b", False),
+    ("demo\n", False),
+    ("-demo", False),
+    (".demo", False),
+    ("ab", False),
+    ("a" * 33, False),
+    ("", False),
+]
+
+
+def _username_rule_code() -> str:
+    return props("UsernameRuleFunction")["Code"]["ZipFile"]
+
+
+def test_the_pre_sign_up_check_is_the_apps_username_rule_verbatim():
+    rule_source = Path(usernames.__file__).read_text()
+    assert _username_rule_code().startswith(rule_source)
+
+
+@pytest.mark.parametrize(("username", "valid"), USERNAME_CASES)
+def test_the_pre_sign_up_check_refuses_exactly_what_the_app_refuses(username: str, valid: bool):
+    lambda_module: dict[str, Any] = {}
+    exec(compile(_username_rule_code(), "index.py", "exec"), lambda_module)  # noqa: S102 - the template's own code
+    event = {"triggerSource": "PreSignUp_SignUp", "userName": username, "request": {}, "response": {}}
+    assert usernames.is_valid_username(username) is valid
+    if valid:
+        assert lambda_module["handler"](event, None) == event
+    else:
+        with pytest.raises(ValueError, match="Choose a username of 3 to 32"):
+            lambda_module["handler"](event, None)
+
+
+def test_the_pool_runs_the_check_before_every_sign_up_and_only_the_pool_may_call_it():
+    assert props("UserPool")["LambdaConfig"] == {"PreSignUp": {"Fn::GetAtt": ["UsernameRuleFunction", "Arn"]}}
+    function = props("UsernameRuleFunction")
+    assert function["Handler"] == "index.handler" and function["Runtime"].startswith("python3.")
+    permission = props("UsernameRulePermission")
+    assert permission["Principal"] == "cognito-idp.amazonaws.com" and permission["Action"] == "lambda:InvokeFunction"
+    assert permission["SourceArn"] == {"Fn::GetAtt": ["UserPool", "Arn"]}
+    assert permission["FunctionName"] == {"Fn::GetAtt": ["UsernameRuleFunction", "Arn"]}
+    # Least privilege: its role writes its own log group and nothing else.
+    role = props("UsernameRuleRole")
+    assert "ManagedPolicyArns" not in role
+    [statement] = [s for policy in role["Policies"] for s in policy["PolicyDocument"]["Statement"]]
+    assert statement["Action"] == ["logs:CreateLogStream", "logs:PutLogEvents"]
+    assert statement["Resource"] == {"Fn::GetAtt": ["UsernameRuleLogGroup", "Arn"]}
+    assert function["LoggingConfig"] == {"LogGroup": {"Ref": "UsernameRuleLogGroup"}}
 
 
 def test_client_matches_the_apps_definition():

@@ -10,6 +10,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from photoshare_shared.usernames import USERNAME_RULES
 from photoshare_shared.userpool import PASSWORD_RULES, UserPoolIds
 
 log = logging.getLogger(__name__)
@@ -31,6 +32,8 @@ _ERRORS: dict[str, tuple[int, str]] = {
     "ExpiredCodeException": (400, "That code has expired; send a new one."),
     "CodeDeliveryFailureException": (503, "The confirmation email could not be sent; please try again."),
     "InvalidParameterException": (400, "Check the username and email address and try again."),
+    # The pool's pre-sign-up check (deploy/template.yaml) refused the username.
+    "UserLambdaValidationException": (400, f"Choose a username of {USERNAME_RULES}."),
     "TooManyRequestsException": (429, "Too many attempts; please wait a few minutes and try again."),
     "TooManyFailedAttemptsException": (429, "Too many attempts; please wait a few minutes and try again."),
     "LimitExceededException": (429, "Too many attempts; please wait a few minutes and try again."),

@@ -18,7 +18,7 @@ from photoshare_shared.userpool import REFRESH_TOKEN_DAYS
 from photoshare_web.accounts.cognito import UNAVAILABLE, AccountError, Tokens
 from photoshare_web.accounts.provider import accounts
 from photoshare_web.accounts.sealing import SealBroken, seal, unseal
-from photoshare_web.accounts.tokens import Identity, InvalidToken, KeysUnavailable
+from photoshare_web.accounts.tokens import Identity, InvalidToken, KeysUnavailable, UnacceptableUsername
 from photoshare_web.errors import Refused
 
 SESSION_KEY = "account"
@@ -106,6 +106,8 @@ def _bearer_identity(header: str) -> Identity:
         return accounts().verifier.access_token(token.strip())
     except InvalidToken as reason:
         raise Unauthenticated(f"The access token was refused: {reason}.", token_error=True) from None
+    except UnacceptableUsername as refusal:
+        raise Refused(403, str(refusal)) from None
     except KeysUnavailable:
         raise Refused(503, UNAVAILABLE) from None
 
@@ -137,7 +139,7 @@ def _session_identity() -> Identity | None:
             return _retry_renewal_later(saved, identity)
         session.clear()  # expired, revoked, or the account is gone: signed out
         return None
-    except (InvalidToken, SealBroken):
+    except (InvalidToken, SealBroken, UnacceptableUsername):
         session.clear()
         return None
     remember(fresh, tokens, renewal=True)
