@@ -8,7 +8,7 @@ release=$(realpath "$1")
 state=/etc/photoshare
 # shellcheck source=/dev/null
 # APP_VERSION, AWS_REGION, PHOTOSHARE_BUCKET, PHOTOSHARE_TABLE, PHOTOSHARE_COGNITO_USER_POOL_ID,
-# PHOTOSHARE_COGNITO_CLIENT_ID (from the stack)
+# PHOTOSHARE_COGNITO_CLIENT_ID, PHOTOSHARE_ORIGIN_SECRET_ARN (from the stack)
 source "$state/deploy.env"
 
 bash "$release/deploy/host/install-compose.sh"
@@ -19,8 +19,12 @@ if [ ! -s "$state/secret.env" ]; then
   echo "PHOTOSHARE_SECRET_KEY=$(openssl rand -hex 32)" > "$state/secret.env"
 fi
 
+# The header CloudFront sends with every request; the web refuses requests without it.
+origin_secret=$(aws secretsmanager get-secret-value --region "$AWS_REGION" \
+  --secret-id "$PHOTOSHARE_ORIGIN_SECRET_ARN" --query SecretString --output text)
+
 # compose.aws.yaml reads these; WEB_BIND/WEB_PORT publish the web on port 80 of the host, which
-# only CloudFront reaches: exactly one proxy, whose X-Forwarded-For and X-Forwarded-Proto count.
+# only CloudFront reaches (through its VPC origin): exactly one proxy, whose X-Forwarded-For and X-Forwarded-Proto count.
 umask 077
 {
   cat "$state/secret.env"
@@ -30,6 +34,7 @@ umask 077
   echo "PHOTOSHARE_COGNITO_USER_POOL_ID=$PHOTOSHARE_COGNITO_USER_POOL_ID"
   echo "PHOTOSHARE_COGNITO_CLIENT_ID=$PHOTOSHARE_COGNITO_CLIENT_ID"
   echo "PHOTOSHARE_TRUSTED_PROXIES=1"
+  echo "PHOTOSHARE_ORIGIN_SECRET=$origin_secret"
   echo "WEB_BIND=0.0.0.0"
   echo "WEB_PORT=80"
   echo "IMAGE_TAG=$APP_VERSION"

@@ -39,6 +39,9 @@ def cmd_up(args: argparse.Namespace) -> int:
         params = {**network.default_network(ec2), **params}
     if "CloudFrontPrefixListId" not in params:  # looked up every time: an older stack lacks it
         params.update(network.cloudfront_prefix_list(ec2))
+    vpc_id = params.get("VpcId") or stack.parameters(stack.describe(cfn, args.stack)).get("VpcId")
+    if "CloudFrontOriginSecurityGroupId" not in params and vpc_id:
+        params.update(network.vpc_origins_security_group(ec2, vpc_id))
     packed = bundle.make_bundle()
     params.setdefault("AppVersion", packed.version)
     if "BundleKey" not in params:
@@ -59,6 +62,12 @@ def cmd_up(args: argparse.Namespace) -> int:
     show_outputs(stack.outputs(final))
     if action == "update":
         echo("the host picks up the new version within about a minute (cfn-hup) and rebuilds; then run smoke")
+    if "CloudFrontOriginSecurityGroupId" not in params:
+        echo(
+            "the web port admits CloudFront's origin-facing servers until CloudFront has made "
+            f"{network.VPC_ORIGINS_GROUP} in the VPC (with the VPC origin): "
+            "run `up` again once the distribution is deployed, to admit that group only"
+        )
     return 0
 
 

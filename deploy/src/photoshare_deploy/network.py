@@ -1,5 +1,5 @@
 """Where the host goes (the default VPC and one of its default subnets, unless given) and who may
-reach it (CloudFront's origin-facing prefix list of the region)."""
+reach it (CloudFront's VPC-origin service group once it exists, its origin-facing prefix list until then)."""
 
 from typing import Any
 
@@ -37,6 +37,18 @@ def cloudfront_prefix_list(ec2: Any) -> dict[str, str]:
             "pass --param CloudFrontPrefixListId=pl-..."
         )
     return {"CloudFrontPrefixListId": lists[0]["PrefixListId"]}
+
+
+VPC_ORIGINS_GROUP = "CloudFront-VPCOrigins-Service-SG"
+
+
+def vpc_origins_security_group(ec2: Any, vpc_id: str) -> dict[str, str]:
+    """{"CloudFrontOriginSecurityGroupId": ...} once CloudFront has made its VPC-origin service group
+    in this VPC (with the first VPC origin there), else {}."""
+    groups = ec2.describe_security_groups(
+        Filters=[{"Name": "group-name", "Values": [VPC_ORIGINS_GROUP]}, {"Name": "vpc-id", "Values": [vpc_id]}]
+    )["SecurityGroups"]
+    return {"CloudFrontOriginSecurityGroupId": groups[0]["GroupId"]} if groups else {}
 
 
 def instance_state(ec2: Any, instance_id: str) -> str:

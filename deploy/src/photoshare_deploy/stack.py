@@ -38,6 +38,11 @@ def outputs(stack: dict[str, Any]) -> dict[str, str]:
     return {item["OutputKey"]: item["OutputValue"] for item in stack.get("Outputs", [])}
 
 
+def parameters(stack: dict[str, Any] | None) -> dict[str, str]:
+    """The stack's parameter values ({} for no stack)."""
+    return {p["ParameterKey"]: p.get("ParameterValue", "") for p in (stack or {}).get("Parameters", [])}
+
+
 def create_or_update(cfn: Any, name: str, body: str, params: dict[str, str], keep: list[str]) -> str | None:
     """Start CreateStack or UpdateStack; return "create", "update", or None when nothing changed."""
     current = describe(cfn, name)
@@ -52,7 +57,7 @@ def create_or_update(cfn: Any, name: str, body: str, params: dict[str, str], kee
     if status.endswith("_IN_PROGRESS"):
         raise DeployError(f"stack {name} is busy ({status}); wait for it, then try again")
     # The previous values themselves rather than UsePreviousValue, which moto cannot do for defaulted ones.
-    previous = {p["ParameterKey"]: p.get("ParameterValue", "") for p in current.get("Parameters", [])}
+    previous = parameters(current)
     kept = [{"ParameterKey": k, "ParameterValue": previous[k]} for k in keep if _keepable(k, previous, params)]
     try:
         cfn.update_stack(**args, Parameters=given + kept)

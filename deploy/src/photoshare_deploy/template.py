@@ -13,7 +13,15 @@ from photoshare_deploy.errors import DeployError
 TEMPLATE_PATH = Path(__file__).resolve().parents[2] / "template.yaml"
 
 # Parameters photoshare-deploy fills in itself unless given with --param.
-MANAGED = ("AppVersion", "BundleBucket", "BundleKey", "VpcId", "SubnetId", "CloudFrontPrefixListId")
+MANAGED = (
+    "AppVersion",
+    "BundleBucket",
+    "BundleKey",
+    "VpcId",
+    "SubnetId",
+    "CloudFrontPrefixListId",
+    "CloudFrontOriginSecurityGroupId",
+)
 
 
 class _CfnLoader(yaml.SafeLoader):

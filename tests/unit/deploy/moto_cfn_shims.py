@@ -1,27 +1,33 @@
 """Test-only CloudFormation models for the template's resources that moto's CloudFormation lacks.
 
 moto skips resource types it has no model for (AWS::Cognito::UserPool, AWS::Cognito::UserPoolClient,
-AWS::CloudFront::Distribution here) and then fails the whole stack on the outputs that read their
-attributes (UserPoolId, SiteUrl, ...). These models let the tests run `photoshare-deploy up/down`
+AWS::CloudFront::Distribution, AWS::CloudFront::VpcOrigin, AWS::SecretsManager::Secret here) and
+then fails the whole stack on the outputs and properties that read their attributes (UserPoolId,
+SiteUrl, ...). These models let the tests run `photoshare-deploy up/down`
 on the real template against moto:
 
 - the pool and the client are made in moto's own cognito-idp backend from the template's properties
   (CloudFormation names are the API's, but for UserPoolName), so a test can read the password
   policy, the client's flows and token settings back from the pool itself;
-- the distribution is only a record of its resolved configuration with an id and a
-  `*.cloudfront.net` DomainName: nothing serves it.
+- the distribution and the VPC origin are only records of their resolved configuration with an id
+  (and a `*.cloudfront.net` DomainName): nothing serves them;
+- the secret is made in moto's secretsmanager with a value as GenerateSecretString asks, so a test
+  can read it back by the ARN the template's Ref gives.
 
 moto finds models through `CloudFormationModel.__subclasses__()` (direct subclasses only), cached
 by an lru_cache on first use. Importing this module defines them and clears those caches, so it
 must be imported before the first stack is created (the deploy tests import it at the top).
 """
 
+import json
 import secrets
+import string
 from typing import Any
 
 from moto.cloudformation import parsing
 from moto.cognitoidp.models import CognitoIdpBackend, cognitoidp_backends
 from moto.core.common_models import CloudFormationModel
+from moto.secretsmanager.models import secretsmanager_backends
 
 
 def _cognito(account_id: str, region_name: str) -> CognitoIdpBackend:
@@ -38,7 +44,7 @@ _MODULE = f"tests.{__name__}"
 
 
 class _Shim:
-    """What the three models share: their type, name property and attributes come from class constants,
+    """What the models share: their type, name property and attributes come from class constants,
     they are ready as soon as made, and moto deletes them through delete()."""
 
     TYPE = ""
@@ -211,6 +217,104 @@ class CloudFrontDistribution(_Shim, CloudFormationModel):
 
     def delete(self, account_id: str, region_name: str) -> None:
         self.made.pop(self.id, None)
+
+
+class CloudFrontVpcOrigin(_Shim, CloudFormationModel):
+    """AWS::CloudFront::VpcOrigin as a record: an id, an ARN and the resolved configuration."""
+
+    __module__ = _MODULE
+    TYPE, ATTRIBUTES = "AWS::CloudFront::VpcOrigin", ("Arn", "Id")
+    made: dict[str, "CloudFrontVpcOrigin"] = {}  # by id: what the tests read
+
+    def __init__(self, account_id: str, properties: dict[str, Any]) -> None:
+        self.id = "vo_" + secrets.token_hex(10)
+        self.arn = f"arn:aws:cloudfront::{account_id}:vpcorigin/{self.id}"
+        self.properties = properties
+        self.made[self.id] = self
+
+    def cfn_attributes(self) -> dict[str, str]:
+        return {"Arn": self.arn, "Id": self.id}
+
+    @classmethod
+    def create_from_cloudformation_json(  # type: ignore[misc]
+        cls,
+        resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+        **kwargs: Any,
+    ) -> "CloudFrontVpcOrigin":
+        return cls(account_id, cloudformation_json["Properties"])
+
+    @classmethod
+    def update_from_cloudformation_json(  # type: ignore[misc]
+        cls,
+        original_resource: "CloudFrontVpcOrigin",
+        new_resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+    ) -> "CloudFrontVpcOrigin":
+        original_resource.properties = cloudformation_json["Properties"]
+        return original_resource
+
+    def delete(self, account_id: str, region_name: str) -> None:
+        self.made.pop(self.id, None)
+
+
+class SecretsManagerSecret(_Shim, CloudFormationModel):
+    """AWS::SecretsManager::Secret as a secret in moto's secretsmanager, its value generated."""
+
+    __module__ = _MODULE
+    TYPE, NAME_PROPERTY, ATTRIBUTES = "AWS::SecretsManager::Secret", "Name", ("Id",)
+
+    def __init__(self, arn: str) -> None:
+        self.id = arn  # Ref of a secret is its ARN
+
+    def cfn_attributes(self) -> dict[str, str]:
+        return {"Id": self.id}
+
+    @classmethod
+    def create_from_cloudformation_json(  # type: ignore[misc]
+        cls,
+        resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+        **kwargs: Any,
+    ) -> "SecretsManagerSecret":
+        generate = cloudformation_json["Properties"].get("GenerateSecretString", {})
+        alphabet = string.ascii_letters + string.digits
+        value = "".join(secrets.choice(alphabet) for _ in range(int(generate.get("PasswordLength", 32))))
+        backend = secretsmanager_backends[account_id][region_name]
+        made = backend.create_secret(
+            name=f"{resource_name}-{secrets.token_hex(6)}",
+            secret_string=value,
+            secret_binary=None,
+            description=cloudformation_json["Properties"].get("Description"),
+            tags=None,
+            kms_key_id=None,
+            client_request_token=None,
+            replica_regions=[],
+            force_overwrite=False,
+        )
+        return cls(json.loads(made)["ARN"])
+
+    @classmethod
+    def update_from_cloudformation_json(  # type: ignore[misc]
+        cls,
+        original_resource: "SecretsManagerSecret",
+        new_resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+    ) -> "SecretsManagerSecret":
+        return original_resource  # the value is kept, as CloudFormation keeps a generated one
+
+    def delete(self, account_id: str, region_name: str) -> None:
+        secretsmanager_backends[account_id][region_name].delete_secret(
+            secret_id=self.id, recovery_window_in_days=None, force_delete_without_recovery=True
+        )
 
 
 # moto cached its list of models when it first needed one; make it look again.

@@ -8,7 +8,10 @@ from typing import Any
 import boto3
 import pytest
 from moto import mock_aws
-from moto_cfn_shims import CloudFrontDistribution  # before the first stack: moto's models for Cognito, CloudFront
+from moto_cfn_shims import (
+    CloudFrontDistribution,
+    CloudFrontVpcOrigin,
+)  # before the first stack: moto's models for Cognito, CloudFront
 
 from photoshare_deploy import buckets, cli, network, stack, template
 from photoshare_deploy.cli import main
@@ -111,6 +114,9 @@ def test_up_makes_the_user_pool_and_client_the_app_expects(aws: None, capsys: py
     assert pool["Name"] == f"photoshare-{STACK}"
     assert pool["Policies"]["PasswordPolicy"] == PASSWORD_POLICY
     assert pool["DeletionProtection"] == "ACTIVE" and pool["AutoVerifiedAttributes"] == ["email"]
+    # Every sign-up, the site's form or not, passes the username check the stack made.
+    check = client("lambda").get_function(FunctionName=pool["LambdaConfig"]["PreSignUp"])["Configuration"]
+    assert check["FunctionArn"] == pool["LambdaConfig"]["PreSignUp"] and check["Handler"] == "index.handler"
     app = client_definition(got["UserPoolId"])
     made = cognito.describe_user_pool_client(UserPoolId=got["UserPoolId"], ClientId=got["UserPoolClientId"])
     made = made["UserPoolClient"]
@@ -128,29 +134,52 @@ def test_up_makes_the_user_pool_and_client_the_app_expects(aws: None, capsys: py
         assert made[key] == app[key], key
 
 
-def test_up_puts_cloudfront_in_front_of_the_elastic_ip(aws: None, capsys: pytest.CaptureFixture[str]):
-    assert run(capsys, "up", "--stack", STACK, "--poll", "0")[0] == 0
+def test_up_puts_cloudfront_in_front_of_the_host_through_a_vpc_origin(aws: None, capsys: pytest.CaptureFixture[str]):
+    code, out, _ = run(capsys, "up", "--stack", STACK, "--poll", "0")
+    assert code == 0 and "run `up` again once the distribution is deployed" in out
     got = outputs()
     distribution = CloudFrontDistribution.made[_physical("Distribution")]
     assert got["SiteUrl"] == f"https://{distribution.domain_name}"
     [origin] = distribution.properties["DistributionConfig"]["Origins"]
-    address = _physical("PublicAddress")
-    assert origin["DomainName"] == f"ec2-{address.replace('.', '-')}.eu-west-1.compute.amazonaws.com"
-    assert origin["OriginCustomHeaders"] == [{"HeaderName": "X-Forwarded-Proto", "HeaderValue": "https"}]
+    # The host's private name, reached through the VPC origin made for this very instance.
+    ec2 = client("ec2")
+    [instance] = ec2.describe_instances(InstanceIds=[got["InstanceId"]])["Reservations"][0]["Instances"]
+    assert origin["DomainName"] == instance["PrivateDnsName"]
+    vpc_origin = CloudFrontVpcOrigin.made[origin["VpcOriginConfig"]["VpcOriginId"]]
+    endpoint = vpc_origin.properties["VpcOriginEndpointConfig"]
+    assert endpoint["Arn"] == f"arn:aws:ec2:eu-west-1:123456789012:instance/{got['InstanceId']}"
+    assert "CustomOriginConfig" not in origin
+    # The secret header is the stack's generated secret, which the host reads at deploy.
+    headers = {h["HeaderName"]: h["HeaderValue"] for h in origin["OriginCustomHeaders"]}
+    secret_arn = _physical("OriginSecret")
+    assert headers["X-Photoshare-Origin"] == f"{{{{resolve:secretsmanager:{secret_arn}:SecretString}}}}"
+    assert len(client("secretsmanager").get_secret_value(SecretId=secret_arn)["SecretString"]) == 48
     # The security group's source: this region's CloudFront prefix list, as `up` looked it up.
-    cloudfront = client("ec2").describe_managed_prefix_lists(
+    cloudfront = ec2.describe_managed_prefix_lists(
         Filters=[{"Name": "prefix-list-name", "Values": ["com.amazonaws.global.cloudfront.origin-facing"]}]
     )["PrefixLists"][0]["PrefixListId"]
     assert _parameters()["CloudFrontPrefixListId"] == cloudfront
+    assert _parameters()["CloudFrontOriginSecurityGroupId"] == ""
 
 
-def test_the_origin_name_in_us_east_1(aws: None, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setenv("AWS_REGION", "us-east-1")
+def test_once_cloudfront_made_its_vpc_origin_group_only_that_group_reaches_the_host(
+    aws: None, capsys: pytest.CaptureFixture[str]
+):
     assert run(capsys, "up", "--stack", STACK, "--poll", "0")[0] == 0
-    summaries = client("cloudformation", "us-east-1").list_stack_resources(StackName=STACK)["StackResourceSummaries"]
-    physical = {s["LogicalResourceId"]: s["PhysicalResourceId"] for s in summaries}
-    [origin] = CloudFrontDistribution.made[physical["Distribution"]].properties["DistributionConfig"]["Origins"]
-    assert origin["DomainName"] == f"ec2-{physical['PublicAddress'].replace('.', '-')}.compute-1.amazonaws.com"
+    ec2 = client("ec2")
+    vpc_id = _parameters()["VpcId"]
+    # What CloudFront does in the VPC when it makes the first VPC origin there.
+    service = ec2.create_security_group(
+        GroupName="CloudFront-VPCOrigins-Service-SG", Description="CloudFront VPC origins", VpcId=vpc_id
+    )["GroupId"]
+    code, out, err = run(capsys, "up", "--stack", STACK, "--poll", "0")
+    assert (code, err) == (0, "") and "run `up` again" not in out
+    assert _parameters()["CloudFrontOriginSecurityGroupId"] == service
+    sg = ec2.describe_security_groups(GroupIds=[_physical("WebSecurityGroup")])["SecurityGroups"][0]
+    [rule] = sg["IpPermissions"]
+    assert (rule["FromPort"], rule["ToPort"]) == (80, 80)
+    assert [pair["GroupId"] for pair in rule["UserIdGroupPairs"]] == [service]
+    assert rule["IpRanges"] == [] and rule.get("PrefixListIds", []) == []
 
 
 def _parameters() -> dict[str, str]:
@@ -186,18 +215,24 @@ def test_status_update_and_down(aws: None, capsys: pytest.CaptureFixture[str]):
 def _before_accounts() -> dict[str, Any]:
     """The template as it was before accounts: no pool, client or distribution; port 80 open to a CIDR."""
     old = template.load()
-    for name in ("UserPool", "UserPoolClient", "Distribution"):
+    accounts = ("UserPool", "UserPoolClient", "UsernameRuleFunction", "UsernameRuleRole", "UsernameRuleLogGroup")
+    for name in (*accounts, "UsernameRulePermission", "Distribution", "HostOrigin", "OriginSecret"):
         del old["Resources"][name]
+    del old["Parameters"]["CloudFrontOriginSecurityGroupId"], old["Conditions"]["HasOriginSecurityGroup"]
+    [role_policy] = old["Resources"]["InstanceRole"]["Properties"]["Policies"]
+    statements = role_policy["PolicyDocument"]["Statement"]
+    statements[:] = [statement for statement in statements if statement["Sid"] != "OriginSecret"]
     for name in ("UserPoolId", "UserPoolClientId", "DistributionId"):
         del old["Outputs"][name]
     old["Outputs"]["SiteUrl"]["Value"] = {"Fn::Sub": "http://${PublicAddress}"}
     del old["Parameters"]["CloudFrontPrefixListId"]
     [rule] = old["Resources"]["WebSecurityGroup"]["Properties"]["SecurityGroupIngress"]
-    del rule["SourcePrefixListId"]
+    del rule["SourcePrefixListId"], rule["SourceSecurityGroupId"]
     rule["CidrIp"] = "0.0.0.0/0"
     files = old["Resources"]["Instance"]["Metadata"]["AWS::CloudFormation::Init"]["app"]["files"]
     env = files["/etc/photoshare/deploy.env"]["content"]
-    env["Fn::Sub"] = "".join(line for line in env["Fn::Sub"].splitlines(True) if "COGNITO" not in line)
+    kept = ("COGNITO", "ORIGIN_SECRET")
+    env["Fn::Sub"] = "".join(line for line in env["Fn::Sub"].splitlines(True) if not any(k in line for k in kept))
     return old
 
 

@@ -10,8 +10,10 @@ import pytest
 import yaml
 
 from photoshare_deploy import template
+from photoshare_shared import usernames
 from photoshare_shared.schema import table_definition
 from photoshare_shared.userpool import client_definition, user_pool_definition
+from photoshare_web.origin import ORIGIN_HEADER
 
 ROOT = Path(__file__).parents[3]
 TEMPLATE = template.load()
@@ -41,6 +43,7 @@ def test_table_has_point_in_time_recovery():
 
 
 def test_instance_requires_imdsv2_with_hop_limit_two_for_containers():
+    # Two: web and worker use the role for S3 and DynamoDB from their containers (the role is scoped).
     options = props("Instance")["MetadataOptions"]
     assert options["HttpTokens"] == "required"
     assert options["HttpPutResponseHopLimit"] == 2
@@ -108,13 +111,24 @@ def test_security_group_opens_only_the_web_port_and_conditional_ssh():
             assert (rule["FromPort"], rule["ToPort"]) == (22, 22)
             assert condition == "HasAdminCidr" and rule["CidrIp"] == {"Ref": "AdminCidr"}
         else:
-            # The web port only from CloudFront's origin-facing servers: no address range at all.
+            # The web port only from CloudFront: its VPC-origin service group once known, its
+            # origin-facing servers until then; never both, never an address range.
             assert (rule["FromPort"], rule["ToPort"]) == (80, 80) and condition is None
-            assert rule["SourcePrefixListId"] == {"Ref": "CloudFrontPrefixListId"}
-            assert not {"CidrIp", "CidrIpv6", "SourceSecurityGroupId"} & rule.keys()
+            assert rule["SourceSecurityGroupId"] == {
+                "Fn::If": [
+                    "HasOriginSecurityGroup",
+                    {"Ref": "CloudFrontOriginSecurityGroupId"},
+                    {"Ref": "AWS::NoValue"},
+                ]
+            }
+            assert rule["SourcePrefixListId"] == {
+                "Fn::If": ["HasOriginSecurityGroup", {"Ref": "AWS::NoValue"}, {"Ref": "CloudFrontPrefixListId"}]
+            }
+            assert not {"CidrIp", "CidrIpv6"} & rule.keys()
     assert TEMPLATE["Parameters"]["AdminCidr"]["Default"] == ""
     assert TEMPLATE["Conditions"]["HasAdminCidr"] == {"Fn::Not": [{"Fn::Equals": [{"Ref": "AdminCidr"}, ""]}]}
     assert "Default" not in TEMPLATE["Parameters"]["CloudFrontPrefixListId"]
+    assert TEMPLATE["Parameters"]["CloudFrontOriginSecurityGroupId"]["Default"] == ""
 
 
 def _statements() -> list[dict[str, Any]]:
@@ -126,8 +140,28 @@ def _as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
+# What Session Manager's agent needs (AWS's "custom instance profile for Session Manager"): no
+# ssm:GetParameter*, no Run Command, no S3; ssmmessages takes no resource but "*".
+SESSION_MANAGER_CHANNELS = [
+    "ssmmessages:CreateControlChannel",
+    "ssmmessages:CreateDataChannel",
+    "ssmmessages:OpenControlChannel",
+    "ssmmessages:OpenDataChannel",
+]
+
+
 def test_instance_role_is_scoped_to_this_bucket_table_and_log_group():
-    for statement in _statements():
+    by_sid = {statement["Sid"]: statement for statement in _statements()}
+    channels = by_sid.pop("SessionManagerChannels")
+    assert (channels["Action"], channels["Resource"]) == (SESSION_MANAGER_CHANNELS, "*")
+    registration = by_sid["SessionManagerRegistration"]
+    assert registration["Action"] == ["ssm:UpdateInstanceInformation"]
+    assert registration["Resource"] == {
+        "Fn::Sub": "arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:instance/*"
+    }
+    assert by_sid["OriginSecret"]["Action"] == ["secretsmanager:GetSecretValue"]
+    assert by_sid["OriginSecret"]["Resource"] == {"Ref": "OriginSecret"}
+    for statement in by_sid.values():
         assert statement["Effect"] == "Allow"
         actions, resources = _as_list(statement["Action"]), _as_list(statement["Resource"])
         assert all("*" not in action for action in actions), f"wildcard action in {statement['Sid']}"
@@ -144,8 +178,9 @@ def test_instance_role_is_scoped_to_this_bucket_table_and_log_group():
             assert all("${LogGroup}" in json.dumps(r) for r in resources)
         # The web uses Cognito's public APIs (sign-up, sign-in, refresh, revoke) only.
         assert not any(a.startswith("cognito") for a in actions), statement
-    managed = props("InstanceRole")["ManagedPolicyArns"]
-    assert managed == [{"Fn::Sub": "arn:${AWS::Partition}:iam::aws:policy/AmazonSSMManagedInstanceCore"}]
+        # No SSM parameter (AmazonSSMManagedInstanceCore would read every one of the account).
+        assert not any(a.startswith("ssm:Get") for a in actions), statement
+    assert "ManagedPolicyArns" not in props("InstanceRole")
 
 
 def test_outputs():
@@ -159,7 +194,8 @@ def test_outputs():
 # CreateUserPool argument -> AWS::Cognito::UserPool property, where the names differ.
 POOL_PROPERTY = {"PoolName": "UserPoolName"}
 # The template's own: accounts outlive mistakes, the cheapest plan that has what the app uses, tags.
-TEMPLATE_ONLY_POOL = {"DeletionProtection", "UserPoolTier", "UserPoolTags"}
+# LambdaConfig: the pre-sign-up check, which the local emulator does not run.
+TEMPLATE_ONLY_POOL = {"DeletionProtection", "UserPoolTier", "LambdaConfig", "UserPoolTags"}
 
 
 def test_user_pool_matches_the_apps_definition():
@@ -172,6 +208,66 @@ def test_user_pool_matches_the_apps_definition():
 def test_user_pool_keeps_peoples_accounts():
     assert RESOURCES["UserPool"]["DeletionPolicy"] == RESOURCES["UserPool"]["UpdateReplacePolicy"] == "Retain"
     assert props("UserPool")["DeletionProtection"] == "ACTIVE"
+
+
+USERNAME_CASES = [
+    ("demo", True),
+    ("alice.b_c-d", True),
+    ("1st", True),
+    ("a" * 32, True),
+    ("d\u0435mo", False),  # a Cyrillic "е": looks like "demo"
+    ("\uff44emo", False),  # a full-width "ｄ"
+    ("\u212aelvin", False),  # the Kelvin sign, which folds to "k"
+    ("über", False),
+    ("<b>bold</b>", False),
+    ('"quoted"', False),
+    ("a b", False),
+    ("demo\n", False),
+    ("-demo", False),
+    (".demo", False),
+    ("ab", False),
+    ("a" * 33, False),
+    ("", False),
+]
+
+
+def _username_rule_code() -> str:
+    return props("UsernameRuleFunction")["Code"]["ZipFile"]
+
+
+def test_the_pre_sign_up_check_is_the_apps_username_rule_verbatim():
+    rule_source = Path(usernames.__file__).read_text()
+    assert _username_rule_code().startswith(rule_source)
+
+
+@pytest.mark.parametrize(("username", "valid"), USERNAME_CASES)
+def test_the_pre_sign_up_check_refuses_exactly_what_the_app_refuses(username: str, valid: bool):
+    lambda_module: dict[str, Any] = {}
+    exec(compile(_username_rule_code(), "index.py", "exec"), lambda_module)  # noqa: S102 - the template's own code
+    event = {"triggerSource": "PreSignUp_SignUp", "userName": username, "request": {}, "response": {}}
+    assert usernames.is_valid_username(username) is valid
+    if valid:
+        assert lambda_module["handler"](event, None) == event
+    else:
+        with pytest.raises(ValueError, match="Choose a username of 3 to 32"):
+            lambda_module["handler"](event, None)
+
+
+def test_the_pool_runs_the_check_before_every_sign_up_and_only_the_pool_may_call_it():
+    assert props("UserPool")["LambdaConfig"] == {"PreSignUp": {"Fn::GetAtt": ["UsernameRuleFunction", "Arn"]}}
+    function = props("UsernameRuleFunction")
+    assert function["Handler"] == "index.handler" and function["Runtime"].startswith("python3.")
+    permission = props("UsernameRulePermission")
+    assert permission["Principal"] == "cognito-idp.amazonaws.com" and permission["Action"] == "lambda:InvokeFunction"
+    assert permission["SourceArn"] == {"Fn::GetAtt": ["UserPool", "Arn"]}
+    assert permission["FunctionName"] == {"Fn::GetAtt": ["UsernameRuleFunction", "Arn"]}
+    # Least privilege: its role writes its own log group and nothing else.
+    role = props("UsernameRuleRole")
+    assert "ManagedPolicyArns" not in role
+    [statement] = [s for policy in role["Policies"] for s in policy["PolicyDocument"]["Statement"]]
+    assert statement["Action"] == ["logs:CreateLogStream", "logs:PutLogEvents"]
+    assert statement["Resource"] == {"Fn::GetAtt": ["UsernameRuleLogGroup", "Arn"]}
+    assert function["LoggingConfig"] == {"LogGroup": {"Ref": "UsernameRuleLogGroup"}}
 
 
 def test_client_matches_the_apps_definition():
@@ -209,20 +305,38 @@ def test_cloudfront_passes_the_app_through_uncached_and_caches_only_static_files
     assert set(static["AllowedMethods"]) == {"GET", "HEAD"}
 
 
-def test_cloudfront_reaches_the_host_over_http_by_the_elastic_ips_dns_name():
+def test_cloudfront_reaches_the_host_through_a_vpc_origin_never_the_public_internet():
     [origin] = _distribution()["Origins"]
     assert origin["Id"] == "host"
-    custom = origin["CustomOriginConfig"]
-    assert (custom["OriginProtocolPolicy"], custom["HTTPPort"]) == ("http-only", 80)
-    assert custom["OriginReadTimeout"] == 60  # the most without a quota increase: 25 MB uploads
-    assert origin["OriginCustomHeaders"] == [{"HeaderName": "X-Forwarded-Proto", "HeaderValue": "https"}]
-    name, values = origin["DomainName"]["Fn::Sub"]
-    assert name == "ec2-${Dashed}.${Zone}"
-    assert values["Dashed"] == {"Fn::Join": ["-", {"Fn::Split": [".", {"Ref": "PublicAddress"}]}]}
-    assert values["Zone"] == {
-        "Fn::If": ["IsUsEast1", "compute-1.amazonaws.com", {"Fn::Sub": "${AWS::Region}.compute.amazonaws.com"}]
+    assert "CustomOriginConfig" not in origin  # which would go over the public internet
+    assert origin["DomainName"] == {"Fn::GetAtt": ["Instance", "PrivateDnsName"]}
+    assert origin["VpcOriginConfig"] == {"VpcOriginId": {"Fn::GetAtt": ["HostOrigin", "Id"]}, "OriginReadTimeout": 60}
+    endpoint = props("HostOrigin")["VpcOriginEndpointConfig"]
+    assert endpoint["Arn"] == {
+        "Fn::Sub": "arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:instance/${Instance}"
     }
-    assert TEMPLATE["Conditions"]["IsUsEast1"] == {"Fn::Equals": [{"Ref": "AWS::Region"}, "us-east-1"]}
+    assert (endpoint["OriginProtocolPolicy"], endpoint["HTTPPort"]) == ("http-only", 80)
+
+
+def test_cloudfront_sends_the_stacks_origin_secret_which_the_host_hands_the_web():
+    [origin] = _distribution()["Origins"]
+    assert origin["OriginCustomHeaders"] == [
+        {"HeaderName": "X-Forwarded-Proto", "HeaderValue": "https"},
+        {
+            "HeaderName": ORIGIN_HEADER,
+            "HeaderValue": {"Fn::Sub": "{{resolve:secretsmanager:${OriginSecret}:SecretString}}"},
+        },
+    ]
+    generated = props("OriginSecret")["GenerateSecretString"]
+    assert generated["PasswordLength"] >= 32 and generated["ExcludePunctuation"] is True
+    init = RESOURCES["Instance"]["Metadata"]["AWS::CloudFormation::Init"]
+    env = init["app"]["files"]["/etc/photoshare/deploy.env"]["content"]["Fn::Sub"]
+    assert "PHOTOSHARE_ORIGIN_SECRET_ARN=${OriginSecret}\n" in env
+    deploy_sh = (ROOT / "deploy/host/deploy.sh").read_text()
+    assert '--secret-id "$PHOTOSHARE_ORIGIN_SECRET_ARN"' in deploy_sh
+    assert 'echo "PHOTOSHARE_ORIGIN_SECRET=$origin_secret"' in deploy_sh
+    aws = yaml.safe_load((ROOT / "compose.aws.yaml").read_text())
+    assert aws["services"]["web"]["environment"]["PHOTOSHARE_ORIGIN_SECRET"] == "${PHOTOSHARE_ORIGIN_SECRET:-}"
 
 
 def test_the_host_learns_the_pool_and_trusts_exactly_one_proxy():
@@ -258,7 +372,16 @@ def test_host_runs_the_four_services_from_the_aws_compose_files_with_awslogs():
 
 
 @pytest.mark.parametrize(
-    "name", ["AppVersion", "BundleBucket", "BundleKey", "VpcId", "SubnetId", "CloudFrontPrefixListId"]
+    "name",
+    [
+        "AppVersion",
+        "BundleBucket",
+        "BundleKey",
+        "VpcId",
+        "SubnetId",
+        "CloudFrontPrefixListId",
+        "CloudFrontOriginSecurityGroupId",
+    ],
 )
 def test_cli_managed_parameters_exist(name: str):
     assert name in TEMPLATE["Parameters"] and name in template.MANAGED

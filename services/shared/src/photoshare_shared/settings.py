@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     # How many reverse proxies in front of the web set X-Forwarded-For and X-Forwarded-Proto
     # (0: the peer address and the connection's own scheme count).
     trusted_proxies: int = Field(default=0, ge=0, le=5)
+    # When set, every request but the health probes must carry it in X-Photoshare-Origin (the
+    # deployed site's CloudFront sends it), so that nothing else reaching the port is served.
+    origin_secret: str | None = None
     # Signs session cookies and CSRF tokens; set it whenever more than one web process runs.
     secret_key: str | None = None
     # The host address the site is published on beyond its container or process (compose passes

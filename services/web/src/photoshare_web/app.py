@@ -6,7 +6,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from photoshare_shared.services import Services
 from photoshare_shared.settings import Settings
-from photoshare_web import accounts, api, errors, filters, health, pages, ratelimit, security
+from photoshare_web import accounts, api, errors, filters, health, origin, pages, ratelimit, security
 from photoshare_web.accounts.provider import AccountServices
 from photoshare_web.signing import signing_key
 from photoshare_web.uploadstream import UploadRequest
@@ -39,6 +39,7 @@ def create_app(
     csrf.exempt(api.bp)
     csrf.exempt(accounts.api.bp)
 
+    origin.register(app, settings.origin_secret)  # first: a stranger's request costs nothing more
     ratelimit.register(app, settings)
     if settings.trusted_proxies:
         # The client address (rate limits) and the scheme (https:// URLs, CSRF's same-origin check)

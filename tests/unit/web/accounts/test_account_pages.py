@@ -1,10 +1,12 @@
 """Sign up, confirm, sign in and sign out through the pages (a browser's session cookie), with
 Cognito in moto: clear messages for every refusal, a secure cookie, no password kept anywhere."""
 
+import json
 import logging
 import re
 import time
 from io import BytesIO
+from types import SimpleNamespace
 
 import pytest
 import redis
@@ -12,8 +14,10 @@ from botocore.stub import Stubber
 from flask.testing import FlaskClient
 from imagegen import photo_bytes
 
-from photoshare_shared.userpool import PASSWORD_RULES
+from photoshare_shared.userpool import PASSWORD_RULES, REFRESH_TOKEN_DAYS
+from photoshare_web.accounts import current
 from photoshare_web.accounts.cognito import CognitoAccounts
+from photoshare_web.accounts.sealing import seal
 
 PASSWORD = "Correct-horse-42"
 
@@ -159,13 +163,74 @@ def test_a_copy_of_the_cookie_is_signed_out_with_the_browser(app, anonymous, ali
     thief = copy_of_cookie(app, anonymous)
     assert who(thief)["username"] == "alice"
     with anonymous.session_transaction() as session:
-        refresh_token, renews_at = session["account"]["refresh_token"], session["account"]["expires_at"]
+        session_id, ends_at = session["account"]["sid"], session["account"]["ends_at"]
     anonymous.post("/signout", data={"csrf_token": csrf(anonymous, "/")})
     assert who(thief) == {"signed_in": False}  # before the session's hour is up
-    # Redis keeps a digest, never the token, and only until Cognito would refuse the renewal.
+    # Redis keeps the session's random id (never the token) until the session would have ended.
     (key,) = redis.Redis.from_url(redis_url).keys("photoshare:signed-out:*")
-    assert refresh_token.encode() not in key
-    assert 0 < redis.Redis.from_url(redis_url).ttl(key) <= renews_at - time.time() + 61
+    assert key.decode() == f"photoshare:signed-out:{session_id}"
+    assert ends_at - time.time() - 60 < redis.Redis.from_url(redis_url).ttl(key) <= ends_at - time.time() + 61
+
+
+def later(monkeypatch: pytest.MonkeyPatch, seconds: float) -> None:
+    """The session code's clock, that many seconds ahead (Redis and Cognito keep real time)."""
+    real = time.time
+    monkeypatch.setattr(current, "time", SimpleNamespace(time=lambda: real() + seconds))
+
+
+def test_the_cookie_does_not_carry_the_refresh_token(app, anonymous, alice, monkeypatch):
+    issued = []
+    sign_in_at_cognito = CognitoAccounts.sign_in
+    monkeypatch.setattr(
+        CognitoAccounts, "sign_in", lambda self, **kw: issued.append(sign_in_at_cognito(self, **kw)) or issued[-1]
+    )
+    response = sign_in(anonymous, "alice", alice.password)
+    (refresh_token,) = [tokens.refresh_token for tokens in issued]
+    cookie = anonymous.get_cookie("photoshare_session").value
+    assert refresh_token not in cookie and refresh_token not in str(response.headers)
+    # Signed is not secret: whoever holds the cookie can decode it, and still finds no token in it.
+    readable = app.session_interface.get_signing_serializer(app).loads(cookie)
+    assert readable["account"]["username"] == "alice" and refresh_token not in json.dumps(readable)
+    assert who(anonymous)["username"] == "alice"
+
+
+def test_a_copied_cookie_stays_refused_after_sign_out_past_its_renewal(app, anonymous, alice, monkeypatch):
+    sign_in(anonymous, "alice", alice.password)
+    thief = copy_of_cookie(app, anonymous)
+    cognito = app.extensions["photoshare_accounts"].cognito
+    with Stubber(cognito._cognito) as stub:  # Cognito fails to revoke the refresh token
+        stub.add_client_error("revoke_token", service_error_code="InternalErrorException", http_status_code=500)
+        anonymous.post("/signout", data={"csrf_token": csrf(anonymous, "/")})
+    # Past the hourly renewal, where Cognito would hand the unrevoked token new access tokens.
+    later(monkeypatch, 2 * 3600)
+    assert who(thief) == {"signed_in": False}
+    later(monkeypatch, 29 * 24 * 3600)
+    assert who(copy_of_cookie(app, anonymous)) == {"signed_in": False}
+
+
+def test_a_session_ends_with_its_refresh_tokens_validity(anonymous, alice, monkeypatch):
+    sign_in(anonymous, "alice", alice.password)
+    later(monkeypatch, REFRESH_TOKEN_DAYS * 24 * 3600 + 1)
+    assert who(anonymous) == {"signed_in": False}
+
+
+def test_a_failed_revocation_at_sign_out_is_a_warning(app, anonymous, alice, caplog):
+    sign_in(anonymous, "alice", alice.password)
+    cognito = app.extensions["photoshare_accounts"].cognito
+    with Stubber(cognito._cognito) as stub, caplog.at_level(logging.WARNING):
+        stub.add_client_error("revoke_token", service_error_code="InternalErrorException", http_status_code=500)
+        assert anonymous.post("/signout", data={"csrf_token": csrf(anonymous, "/")}).status_code == 303
+    [record] = [r for r in caplog.records if "could not revoke" in r.getMessage()]
+    assert record.levelno == logging.WARNING and "InternalErrorException" in record.getMessage()
+    assert who(anonymous) == {"signed_in": False}
+
+
+def test_a_cookie_of_the_older_kind_is_signed_out(anonymous, alice):
+    sign_in(anonymous, "alice", alice.password)
+    with anonymous.session_transaction() as session:
+        account = session["account"]
+        session["account"] = {"sub": account["sub"], "username": "alice", "refresh_token": "x", "expires_at": 0}
+    assert who(anonymous) == {"signed_in": False}
 
 
 def test_with_redis_down_sign_in_and_out_still_work(make_app, alice, caplog):
@@ -182,14 +247,18 @@ def test_with_redis_down_sign_in_and_out_still_work(make_app, alice, caplog):
     assert who(thief)["username"] == "alice"
 
 
-def test_an_expired_session_is_refreshed_at_cognito_or_signed_out(anonymous, alice):
+def test_an_expired_session_is_refreshed_at_cognito_or_signed_out(app, anonymous, alice):
     sign_in(anonymous, "alice", alice.password)
     with anonymous.session_transaction() as session:
         session["account"]["expires_at"] = 0  # the access token's hour is over
     assert who(anonymous)["username"] == "alice"  # refreshed with the refresh token
     with anonymous.session_transaction() as session:
         assert session["account"]["expires_at"] > 0
-        session["account"].update(expires_at=0, refresh_token="revoked-or-forged")
+        session["account"].update(expires_at=0, refresh=seal(app.secret_key, "revoked-or-forged"))
+    assert who(anonymous) == {"signed_in": False}
+    sign_in(anonymous, "alice", alice.password)
+    with anonymous.session_transaction() as session:  # sealed under another key, or altered
+        session["account"].update(expires_at=0, refresh=seal("another key", session["account"]["sid"]))
     assert who(anonymous) == {"signed_in": False}
 
 

@@ -11,7 +11,7 @@ from imagegen import photo_bytes
 from testaccounts import create_account, moto_keys, sign_like_moto
 
 from photoshare_shared.userpool import UserPoolIds, client_definition, user_pool_definition
-from photoshare_web.accounts.tokens import InvalidToken, TokenVerifier, issuer_url, jwks_url
+from photoshare_web.accounts.tokens import InvalidToken, TokenVerifier, UnacceptableUsername, issuer_url, jwks_url
 
 
 def upload_with(client, token: str | None, scheme: str = "Bearer"):
@@ -129,3 +129,33 @@ def test_jwks_url_is_under_the_issuer_or_the_emulator():
     assert issuer == "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC"
     assert jwks_url(issuer, None) == f"{issuer}/.well-known/jwks.json"
     assert jwks_url(issuer, "http://127.0.0.1:4566/") == "http://127.0.0.1:4566/eu-west-1_AbC/.well-known/jwks.json"
+
+
+@pytest.mark.parametrize("username", ["d\u0435mo", "<b>x</b>"])
+def test_an_account_made_at_cognito_directly_with_a_name_the_site_refuses_is_refused(
+    make_app, cognito, pool_ids, username
+):
+    # The app client is public: anyone can sign up at Cognito itself, skipping the site's form.
+    impostor = create_account(cognito, pool_ids, username)
+    app = make_app()
+    bearer = upload_with(app.test_client(), impostor.access_token)
+    assert bearer.status_code == 403
+    assert "username breaks the site's rules (3 to 32 letters" in bearer.get_json()["error"]
+    browser = app.test_client()
+    page = browser.get("/signin").get_data(as_text=True)
+    token = page.split('name="csrf_token" value="')[1].split('"')[0]
+    signin = browser.post("/signin", data={"csrf_token": token, "username": username, "password": impostor.password})
+    assert signin.status_code == 403 and "username breaks the site" in signin.get_data(as_text=True)
+    assert browser.get("/api/auth/me").get_json() == {"signed_in": False}
+
+
+def test_the_verifier_refuses_a_username_outside_the_rule(alice, settings, pool_ids):
+    verifier = TokenVerifier(
+        issuer=issuer_url(settings.cognito_region, pool_ids.user_pool_id),
+        client_id=pool_ids.client_id,
+        keys=moto_keys(),
+    )
+    assert verifier.access_token(alice.access_token).username == "alice"
+    claims = {**claims_of(alice.access_token), "username": "alice\n"}
+    with pytest.raises(UnacceptableUsername):
+        verifier.access_token(sign_like_moto(claims))

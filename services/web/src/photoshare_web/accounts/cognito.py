@@ -10,6 +10,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from photoshare_shared.usernames import USERNAME_RULES
 from photoshare_shared.userpool import PASSWORD_RULES, UserPoolIds
 
 log = logging.getLogger(__name__)
@@ -31,6 +32,8 @@ _ERRORS: dict[str, tuple[int, str]] = {
     "ExpiredCodeException": (400, "That code has expired; send a new one."),
     "CodeDeliveryFailureException": (503, "The confirmation email could not be sent; please try again."),
     "InvalidParameterException": (400, "Check the username and email address and try again."),
+    # The pool's pre-sign-up check (deploy/template.yaml) refused the username.
+    "UserLambdaValidationException": (400, f"Choose a username of {USERNAME_RULES}."),
     "TooManyRequestsException": (429, "Too many attempts; please wait a few minutes and try again."),
     "TooManyFailedAttemptsException": (429, "Too many attempts; please wait a few minutes and try again."),
     "LimitExceededException": (429, "Too many attempts; please wait a few minutes and try again."),
@@ -105,11 +108,14 @@ class CognitoAccounts:
             raise
 
     def revoke(self, *, refresh_token: str) -> None:
-        """End a session at Cognito too (best effort: signing out locally must never fail)."""
+        """End a session at Cognito too (best effort: signing out locally must never fail, and the
+        sign-out list keeps refusing the session's cookie whatever happens here)."""
         try:
             self._cognito.revoke_token(Token=refresh_token, ClientId=self.ids.client_id)
         except Exception as error:  # noqa: BLE001 - whatever Cognito (or an emulator without RevokeToken) says
-            log.info("could not revoke a refresh token: %s", type(error).__name__)
+            # A warning: the token stays usable at Cognito itself (by whoever holds it) until it expires.
+            code = error.response.get("Error", {}).get("Code", "") if isinstance(error, ClientError) else ""
+            log.warning("could not revoke a refresh token at sign-out: %s", code or type(error).__name__)
 
     def _tokens(self, parameters: dict[str, str], *, flow: str, refresh_token: str | None) -> Tokens:
         answer = self._call("initiate_auth", ClientId=self.ids.client_id, AuthFlow=flow, AuthParameters=parameters)

@@ -1,23 +1,30 @@
 """Who is asking: a Bearer access token (API callers) or the signed session cookie (browsers).
 
-The session cookie holds the account's id and username, when its access token expires, and the
-refresh token; once the access token's hour is up the next request refreshes it at Cognito,
-which fails (and signs the browser out) when the account was deleted, disabled or signed out.
-Until then a sign-out is shared through Redis, so a copy of the cookie dies with it too.
+The session cookie holds a random session id, the account's id and username, when its access
+token expires, when the session ends (its refresh token's validity), and the refresh token sealed
+(encrypted: see sealing.py). Once the access token's hour is up the next request refreshes it at
+Cognito, which fails (and signs the browser out) when the account was deleted, disabled or its
+token revoked. A sign-out is also shared through Redis for the session's whole life, so a copy of
+the cookie dies with it even across renewals, and even when Cognito could not revoke the token.
+The cookie is the session, so signing in and out keep working while Redis is down.
 """
 
+import secrets
 import time
 
 from flask import current_app, g, request, session
 
+from photoshare_shared.userpool import REFRESH_TOKEN_DAYS
 from photoshare_web.accounts.cognito import UNAVAILABLE, AccountError, Tokens
 from photoshare_web.accounts.provider import accounts
-from photoshare_web.accounts.tokens import Identity, InvalidToken, KeysUnavailable
+from photoshare_web.accounts.sealing import SealBroken, seal, unseal
+from photoshare_web.accounts.tokens import Identity, InvalidToken, KeysUnavailable, UnacceptableUsername
 from photoshare_web.errors import Refused
 
 SESSION_KEY = "account"
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _RENEWAL_RETRY_S = 60
+_SESSION_S = REFRESH_TOKEN_DAYS * 24 * 3600  # Cognito refuses the refresh token after this
 
 
 class Unauthenticated(Exception):
@@ -62,25 +69,33 @@ def protect_cookie_writes() -> None:
 
 def remember(identity: Identity, tokens: Tokens, *, renewal: bool = False) -> None:
     """Sign this browser in, or renew its sign-in (the cookie is the session: nothing is kept here)."""
+    now = int(time.time())
+    saved = session.get(SESSION_KEY) or {}
     if not renewal:
         session.clear()  # a new sign-in starts from nothing; a renewal keeps the CSRF token and messages
+        saved = {"sid": secrets.token_urlsafe(16), "ends_at": now + _SESSION_S}
     session[SESSION_KEY] = {
+        "sid": saved["sid"],
         "sub": identity.sub,
         "username": identity.username,
-        "refresh_token": tokens.refresh_token,
-        "expires_at": int(time.time()) + tokens.expires_in,
+        "refresh": seal(current_app.secret_key, tokens.refresh_token or ""),
+        "expires_at": now + tokens.expires_in,
+        "ends_at": saved["ends_at"],
     }
     session.permanent = True
 
 
 def forget() -> str | None:
     """Sign this browser out, and any copy of its cookie; the refresh token it held, to revoke."""
-    saved = session.get(SESSION_KEY) or {}
+    saved = session.get(SESSION_KEY)
     session.clear()
-    refresh_token = saved.get("refresh_token")
-    if refresh_token:
-        accounts().signouts.add(refresh_token=refresh_token, renews_at=saved.get("expires_at", 0))
-    return refresh_token
+    if not _is_current(saved):
+        return None
+    accounts().signouts.add(session_id=saved["sid"], ends_at=saved["ends_at"])
+    try:
+        return unseal(current_app.secret_key, saved["refresh"]) or None
+    except SealBroken:
+        return None
 
 
 def _bearer_identity(header: str) -> Identity:
@@ -91,22 +106,31 @@ def _bearer_identity(header: str) -> Identity:
         return accounts().verifier.access_token(token.strip())
     except InvalidToken as reason:
         raise Unauthenticated(f"The access token was refused: {reason}.", token_error=True) from None
+    except UnacceptableUsername as refusal:
+        raise Refused(403, str(refusal)) from None
     except KeysUnavailable:
         raise Refused(503, UNAVAILABLE) from None
 
 
+def _is_current(saved: object) -> bool:
+    """A session of this version of the cookie (older cookies carried the refresh token in clear)."""
+    return isinstance(saved, dict) and {"sid", "sub", "username", "refresh", "expires_at", "ends_at"} <= saved.keys()
+
+
 def _session_identity() -> Identity | None:
     saved = session.get(SESSION_KEY)
-    if not isinstance(saved, dict) or "sub" not in saved:
+    if saved is None:
+        return None
+    now = time.time()
+    if not _is_current(saved) or now >= saved["ends_at"] or accounts().signouts.contains(session_id=saved["sid"]):
+        session.clear()  # an old cookie, a session past its end, or a copy of a cookie that was signed out
         return None
     identity = Identity(sub=saved["sub"], username=saved["username"])
-    if time.time() < saved.get("expires_at", 0):
-        if accounts().signouts.contains(refresh_token=saved.get("refresh_token") or ""):
-            session.clear()  # a copy of a cookie that was signed out
-            return None
+    if now < saved["expires_at"]:
         return identity
     try:
-        tokens = accounts().cognito.refresh(refresh_token=saved.get("refresh_token") or "")
+        refresh_token = unseal(current_app.secret_key, saved["refresh"])
+        tokens = accounts().cognito.refresh(refresh_token=refresh_token)
         fresh = accounts().verifier.id_token(tokens.id_token)
     except KeysUnavailable:
         return _retry_renewal_later(saved, identity)
@@ -115,7 +139,7 @@ def _session_identity() -> Identity | None:
             return _retry_renewal_later(saved, identity)
         session.clear()  # expired, revoked, or the account is gone: signed out
         return None
-    except InvalidToken:
+    except (InvalidToken, SealBroken, UnacceptableUsername):
         session.clear()
         return None
     remember(fresh, tokens, renewal=True)

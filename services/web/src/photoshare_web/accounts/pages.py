@@ -6,16 +6,16 @@ import unicodedata
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
+from photoshare_shared.usernames import USERNAME_RULES, is_valid_username
 from photoshare_shared.userpool import PASSWORD_POLICY, PASSWORD_RULES
 from photoshare_web.accounts.cognito import AccountError
 from photoshare_web.accounts.current import current_user, forget, remember
 from photoshare_web.accounts.provider import accounts
+from photoshare_web.accounts.tokens import UnacceptableUsername
 from photoshare_web.ratelimit import signin_limit
 
 bp = Blueprint("accounts", __name__)
 
-USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{2,31}$")
-USERNAME_RULES = "3 to 32 letters, digits, dots, dashes or underscores, starting with a letter or digit"
 _EMAIL_PATTERN = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
 _MAX_PASSWORD_CHARS = 256  # Cognito's own bound
 _CODE_PATTERN = re.compile(r"^\d{4,8}$")
@@ -130,7 +130,10 @@ def is_local_path(target: str) -> bool:
 
 def _signed_in(username: str, password: str, *, welcome: str | None = None) -> Response:
     tokens = accounts().cognito.sign_in(username=username, password=password)
-    identity = accounts().verifier.id_token(tokens.id_token)
+    try:
+        identity = accounts().verifier.id_token(tokens.id_token)
+    except UnacceptableUsername as error:
+        raise AccountError(403, str(error)) from None
     remember(identity, tokens)
     flash(welcome or f"Signed in as {identity.username}.")
     return redirect(safe_next(request.values.get("next")), code=303)
@@ -138,7 +141,7 @@ def _signed_in(username: str, password: str, *, welcome: str | None = None) -> R
 
 def _signup_problem(username: str, email: str, password: str) -> tuple[str, str] | None:
     """(the field to fix, what to tell), or None when the form is fit to send to Cognito."""
-    if not USERNAME_PATTERN.match(username):
+    if not is_valid_username(username):
         return "username", f"Choose a username of {USERNAME_RULES}."
     if len(email) > 254 or not _EMAIL_PATTERN.match(email):
         return "email", "Enter a valid email address: your confirmation code goes there."

@@ -1,11 +1,11 @@
-"""Sessions signed out before their hour is up, so that no copy of the cookie outlives the sign-out.
+"""Signed-out sessions, so that no copy of the cookie outlives the sign-out.
 
-The cookie is the whole session and Cognito sees it only at the hourly renewal. So a sign-out
-notes a digest of the session's refresh token in Redis until that hour is over (Cognito refuses
-the revoked token after it), and every request carrying a session cookie looks it up: one EXISTS.
+The cookie is the whole session and Cognito sees it only at the hourly renewal, where a revoked
+refresh token is refused; but revocation can fail (Cognito unreachable), and then the renewal would
+succeed. So a sign-out notes the session's id in Redis for as long as the session could live (its
+refresh token's validity), and every request carrying a session cookie looks it up: one EXISTS.
 """
 
-import hashlib
 import logging
 import time
 
@@ -17,11 +17,11 @@ from photoshare_shared.settings import Settings
 log = logging.getLogger(__name__)
 
 KEY_PREFIX = "photoshare:signed-out:"
-_MARGIN_S = 60  # past the session's renewal time, for clocks a little apart
+_MARGIN_S = 60  # past the session's end, for clocks a little apart
 
 
 class SignOuts:
-    """The signed-out sessions, keyed by a digest of their refresh token (never the token itself)."""
+    """The signed-out sessions, keyed by their session id (a random name; never the refresh token)."""
 
     def __init__(self, client: redis.Redis) -> None:
         self._redis = client
@@ -31,23 +31,19 @@ class SignOuts:
         """On the broker's Redis (see photoshare_shared.redisclient)."""
         return cls(redis_client(settings))
 
-    def add(self, *, refresh_token: str, renews_at: float) -> None:
-        """Refuse this session from now until its renewal, when Cognito takes over."""
-        ttl = max(1, int(renews_at - time.time()) + _MARGIN_S)
+    def add(self, *, session_id: str, ends_at: float) -> None:
+        """Refuse this session from now until it would have ended anyway (its refresh token expires)."""
+        ttl = max(1, int(ends_at - time.time()) + _MARGIN_S)
         try:
-            self._redis.set(_key(refresh_token), 1, ex=ttl)
+            self._redis.set(KEY_PREFIX + session_id, 1, ex=ttl)
         except redis.RedisError as error:
             log.warning("sign-out not shared with other copies of the cookie (Redis: %s)", error)
 
-    def contains(self, *, refresh_token: str) -> bool:
+    def contains(self, *, session_id: str) -> bool:
         """Whether this session was signed out. With Redis down, no: signing every browser out
-        for a Redis outage would be worse than a copied cookie living to its renewal."""
+        for a Redis outage would be worse than a copied cookie living on meanwhile."""
         try:
-            return bool(self._redis.exists(_key(refresh_token)))
+            return bool(self._redis.exists(KEY_PREFIX + session_id))
         except redis.RedisError as error:
             log.warning("could not check for a sign-out (Redis: %s)", error)
             return False
-
-
-def _key(refresh_token: str) -> str:
-    return KEY_PREFIX + hashlib.sha256(refresh_token.encode()).hexdigest()

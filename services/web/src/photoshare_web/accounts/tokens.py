@@ -6,6 +6,8 @@ from typing import Any
 
 import jwt
 
+from photoshare_shared.usernames import USERNAME_RULES, is_valid_username
+
 # kid -> public key; raises LookupError for a key the pool does not publish. In production a
 # PyJWKClient over the pool's JWKS URL (fetched once, cached).
 KeySource = Callable[[str], Any]
@@ -17,6 +19,16 @@ _LEEWAY_S = 30  # clock skew between Cognito and this host
 
 class InvalidToken(Exception):
     """The token is not a valid token of this pool and client; str(exc) says why."""
+
+
+class UnacceptableUsername(Exception):
+    """A valid token of an account whose username breaks the site's rule (made at Cognito directly)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            f"This account's username breaks the site's rules ({USERNAME_RULES}), "
+            "so this site does not accept it; ask the site's operator."
+        )
 
 
 class KeysUnavailable(Exception):
@@ -70,12 +82,12 @@ class TokenVerifier:
         """The identity of a valid access token (what API callers send as Bearer)."""
         # Access tokens name the app client in `client_id`; they have no `aud`.
         claims = self._claims(token, token_use="access", client_claim="client_id")
-        return Identity(sub=claims["sub"], username=str(claims.get("username") or claims["sub"]))
+        return _identity(claims["sub"], claims.get("username"))
 
     def id_token(self, token: str) -> Identity:
         """The identity of a valid ID token (what sign-in returns about the person)."""
         claims = self._claims(token, token_use="id", client_claim="aud")
-        return Identity(sub=claims["sub"], username=str(claims.get("cognito:username") or claims["sub"]))
+        return _identity(claims["sub"], claims.get("cognito:username"))
 
     def _claims(self, token: str, *, token_use: str, client_claim: str) -> dict[str, Any]:
         try:
@@ -103,3 +115,11 @@ class TokenVerifier:
         if claims.get(client_claim) != self._client_id:
             raise InvalidToken("issued to another app client")
         return claims
+
+
+def _identity(sub: str, username: object) -> Identity:
+    """Who the token speaks for, if the site accepts that username (the pool's own check can be
+    missing: an account made before it, or by an administrator)."""
+    if not is_valid_username(username):
+        raise UnacceptableUsername
+    return Identity(sub=sub, username=str(username))
