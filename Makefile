@@ -55,10 +55,10 @@ fmt: install
 	$(UV) run --frozen ruff format .
 	$(UV) run --frozen ruff check --fix .
 
-# The compose stack for real (tests/e2e/test_compose.py): builds the images, runs the stack under
+# The compose stack for real (tests/e2e/test_compose*.py): builds the images, runs the stack under
 # a project name of its own on free ports, and always takes it down (`down -v`). Needs Docker.
 test-compose: install
-	$(UV) run --frozen pytest -m compose tests/e2e/test_compose.py
+	$(UV) run --frozen pytest -m compose tests/e2e/test_compose.py tests/e2e/test_compose_slow_clients.py
 
 # AWS deployment (deploy/README.md). Uses AWS_PROFILE / AWS_REGION as usual.
 STACK ?= photoshare

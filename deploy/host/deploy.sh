@@ -1,6 +1,6 @@
 #!/bin/bash
 # Runs on the EC2 host as root (from cfn-init, on first boot and on every stack update):
-# builds this release's images and (re)starts redis, web, worker and beat against the real
+# builds this release's images and (re)starts redis, web, proxy, worker and beat against the real
 # bucket and table, then waits until the web answers. Usage: deploy.sh RELEASE_DIR
 set -euo pipefail
 
@@ -23,8 +23,9 @@ fi
 origin_secret=$(aws secretsmanager get-secret-value --region "$AWS_REGION" \
   --secret-id "$PHOTOSHARE_ORIGIN_SECRET_ARN" --query SecretString --output text)
 
-# compose.aws.yaml reads these; WEB_BIND/WEB_PORT publish the web on port 80 of the host, which
-# only CloudFront reaches (through its VPC origin): exactly one proxy, whose X-Forwarded-For and X-Forwarded-Proto count.
+# compose.aws.yaml reads these; WEB_BIND/WEB_PORT publish the proxy (nginx, in front of the web)
+# on port 80 of the host, which only CloudFront reaches (through its VPC origin): two proxies,
+# CloudFront then nginx, whose X-Forwarded-For and X-Forwarded-Proto count.
 umask 077
 {
   cat "$state/secret.env"
@@ -33,7 +34,7 @@ umask 077
   echo "PHOTOSHARE_TABLE=$PHOTOSHARE_TABLE"
   echo "PHOTOSHARE_COGNITO_USER_POOL_ID=$PHOTOSHARE_COGNITO_USER_POOL_ID"
   echo "PHOTOSHARE_COGNITO_CLIENT_ID=$PHOTOSHARE_COGNITO_CLIENT_ID"
-  echo "PHOTOSHARE_TRUSTED_PROXIES=1"
+  echo "PHOTOSHARE_TRUSTED_PROXIES=2"
   echo "PHOTOSHARE_ORIGIN_SECRET=$origin_secret"
   echo "WEB_BIND=0.0.0.0"
   echo "WEB_PORT=80"
@@ -43,8 +44,8 @@ umask 077
 # A fixed project name keeps the redis-data volume (queued jobs) across releases.
 compose=(docker compose --project-name photoshare --project-directory "$release"
          -f "$release/compose.yaml" -f "$release/compose.aws.yaml" --env-file "$state/compose.env")
-"${compose[@]}" build web worker
-"${compose[@]}" up -d --remove-orphans redis web worker beat
+"${compose[@]}" build web proxy worker
+"${compose[@]}" up -d --remove-orphans redis web proxy worker beat
 ln -sfn "$release" /opt/photoshare/current
 
 for _ in $(seq 1 60); do

@@ -34,6 +34,8 @@ STACK_ENV = {
     "PHOTOSHARE_SWEEP_INTERVAL_S": "5",
     # The bursts below come from one client address, faster than a person uploads.
     "PHOTOSHARE_UPLOAD_RATE_LIMIT": "10000 per minute",
+    # Not the default: the web's limit and the proxy's must both follow the setting.
+    "PHOTOSHARE_MAX_UPLOAD_MB": "5",
 }
 # Variables the compose files read; the developer's own values must not leak into the test.
 _FOREIGN_PREFIXES = ("PHOTOSHARE_", "AWS_", "COMPOSE_", "REDIS_URL", "WEB_", "FLOWER_PORT", "IMAGE_TAG")

@@ -339,7 +339,7 @@ def test_cloudfront_sends_the_stacks_origin_secret_which_the_host_hands_the_web(
     assert aws["services"]["web"]["environment"]["PHOTOSHARE_ORIGIN_SECRET"] == "${PHOTOSHARE_ORIGIN_SECRET:-}"
 
 
-def test_the_host_learns_the_pool_and_trusts_exactly_one_proxy():
+def test_the_host_learns_the_pool_and_trusts_cloudfront_and_its_own_proxy():
     init = RESOURCES["Instance"]["Metadata"]["AWS::CloudFormation::Init"]
     env = init["app"]["files"]["/etc/photoshare/deploy.env"]["content"]["Fn::Sub"]
     assert "PHOTOSHARE_COGNITO_USER_POOL_ID=${UserPool}\n" in env
@@ -347,7 +347,7 @@ def test_the_host_learns_the_pool_and_trusts_exactly_one_proxy():
     deploy_sh = (ROOT / "deploy/host/deploy.sh").read_text()
     for name in ("PHOTOSHARE_COGNITO_USER_POOL_ID", "PHOTOSHARE_COGNITO_CLIENT_ID"):
         assert f'echo "{name}=${name}"' in deploy_sh
-    assert 'echo "PHOTOSHARE_TRUSTED_PROXIES=1"' in deploy_sh
+    assert 'echo "PHOTOSHARE_TRUSTED_PROXIES=2"' in deploy_sh
     aws = yaml.safe_load((ROOT / "compose.aws.yaml").read_text())
     for service in ("web", "worker", "beat"):
         environment = aws["services"][service]["environment"]
@@ -355,10 +355,11 @@ def test_the_host_learns_the_pool_and_trusts_exactly_one_proxy():
             assert environment[name].startswith(f"${{{name}:?"), (service, name)
 
 
-def test_host_runs_the_four_services_from_the_aws_compose_files_with_awslogs():
+def test_host_runs_the_five_services_from_the_aws_compose_files_with_awslogs():
     deploy_sh = (ROOT / "deploy/host/deploy.sh").read_text()
     assert '-f "$release/compose.yaml" -f "$release/compose.aws.yaml"' in deploy_sh
-    assert "up -d --remove-orphans redis web worker beat" in deploy_sh
+    assert "build web proxy worker\n" in deploy_sh
+    assert "up -d --remove-orphans redis web proxy worker beat\n" in deploy_sh
     assert "AWS_ENDPOINT_URL" not in deploy_sh  # real AWS, never the emulator
     init = RESOURCES["Instance"]["Metadata"]["AWS::CloudFormation::Init"]
     daemon = init["host"]["files"]["/etc/docker/daemon.json"]["content"]["Fn::Sub"]
@@ -366,9 +367,11 @@ def test_host_runs_the_four_services_from_the_aws_compose_files_with_awslogs():
     # The compose files (written by others) still have what deploy.sh relies on.
     base = yaml.safe_load((ROOT / "compose.yaml").read_text())
     aws = yaml.safe_load((ROOT / "compose.aws.yaml").read_text())
-    assert {"redis", "web", "worker", "beat"} <= base["services"].keys()
+    assert {"redis", "web", "proxy", "worker", "beat"} <= base["services"].keys()
     assert {"web", "worker", "beat"} <= aws["services"].keys()
-    assert re.search(r"\$\{WEB_BIND:-[^}]*\}:\$\{WEB_PORT:-8000\}:8000", json.dumps(base["services"]["web"]["ports"]))
+    # Port 80 (WEB_PORT) is the proxy's; the web itself is published nowhere.
+    assert re.search(r"\$\{WEB_BIND:-[^}]*\}:\$\{WEB_PORT:-8000\}:8080", json.dumps(base["services"]["proxy"]["ports"]))
+    assert "ports" not in base["services"]["web"]
 
 
 @pytest.mark.parametrize(
