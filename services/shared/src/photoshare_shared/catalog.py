@@ -140,6 +140,35 @@ class PhotoCatalog:
             )
         )
 
+    def mark_unsent(self, *, photo_id: str) -> bool:
+        """Record that this QUEUED photo's job is not in Redis; False when it is no longer QUEUED."""
+        return (
+            self._update(
+                photo_id,
+                "SET #attention = :unsent",
+                "#status = :queued",
+                {":unsent": schema.UNSENT_JOB, ":queued": Status.QUEUED.value},
+                returns="NONE",
+            )
+            is not None
+        )
+
+    def claim_unsent(self, *, photo_id: str) -> bool:
+        """Take an unsent job to send it now; False when another process took it first.
+
+        queued_at restarts, so the stuck sweep counts from the moment the job reaches Redis.
+        """
+        return (
+            self._update(
+                photo_id,
+                "SET #attention = :queued, queued_at = :now",
+                "#attention = :unsent",
+                {":unsent": schema.UNSENT_JOB, ":queued": Status.QUEUED.value},
+                returns="NONE",
+            )
+            is not None
+        )
+
     def requeue_stuck(self, *, photo: Photo) -> Photo | None:
         """Mark a stuck photo QUEUED again, unless it moved on since it was seen (then None)."""
         # The same run we judged stuck, not a newer one that started meanwhile.
@@ -206,7 +235,7 @@ class PhotoCatalog:
                 UpdateExpression=update,
                 ConditionExpression=condition,
                 ExpressionAttributeNames=names,
-                ExpressionAttributeValues={**values, ":now": utc_now()},
+                ExpressionAttributeValues={**values, ":now": utc_now()} if ":now" in update else values,
                 ReturnValues=returns,
             )
         except ClientError as error:

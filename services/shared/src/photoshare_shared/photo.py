@@ -57,6 +57,8 @@ class Photo:
     owner_id: str | None = None
     owner_name: str | None = None
     attempts: int = 0
+    # QUEUED, but its job is not in Redis yet (Redis was down when it was queued).
+    job_unsent: bool = False
     error: str | None = None
     queued_at: str | None = None
     started_at: str | None = None
@@ -111,7 +113,7 @@ class Photo:
             "thumbnails": {name: vars(t) for name, t in self.thumbnails.items()} or None,
         }
         if self.status is not Status.READY:
-            item[schema.ATTENTION_PARTITION] = self.status.value
+            item[schema.ATTENTION_PARTITION] = schema.UNSENT_JOB if self.job_unsent else self.status.value
         return {name: value for name, value in item.items() if value is not None}
 
     @classmethod
@@ -132,6 +134,7 @@ class Photo:
             owner_id=item.get(schema.OWNER_PARTITION),
             owner_name=item.get("owner_name"),
             attempts=int(item.get("attempts", 0)),
+            job_unsent=item.get(schema.ATTENTION_PARTITION) == schema.UNSENT_JOB,
             error=item.get("error"),
             queued_at=item.get("queued_at"),
             started_at=item.get("started_at"),

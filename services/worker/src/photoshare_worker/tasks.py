@@ -56,7 +56,7 @@ def process_photo(self: Task, photo_id: str) -> str:
 
 @app.task(name=SWEEP_TASK)
 def sweep() -> dict[str, int]:
-    """Re-enqueue photos stuck QUEUED or PROCESSING (run by Celery beat)."""
+    """Send unsent jobs, re-enqueue photos stuck QUEUED or PROCESSING (run by Celery beat)."""
     services = _services()
     report = sweep_stuck(
         catalog=services.catalog,
@@ -64,7 +64,7 @@ def sweep() -> dict[str, int]:
         publisher=services.publisher,
         settings=services.settings,
     )
-    return {"requeued": report.requeued, "gave_up": report.gave_up}
+    return {"requeued": report.requeued, "gave_up": report.gave_up, "unsent_found": report.unsent_found}
 
 
 def _record(metrics: JobMetrics, photo_id: str, outcome: Outcome, started: float) -> None:
