@@ -34,7 +34,13 @@ def process_photo(self: Task, photo_id: str) -> str:
     services = _services()
     started = time.perf_counter()
     try:
-        outcome = run_processing(photo_id, store=services.store, catalog=services.catalog, settings=services.settings)
+        outcome = run_processing(
+            photo_id,
+            store=services.store,
+            catalog=services.catalog,
+            settings=services.settings,
+            job_id=self.request.id,
+        )
     except SoftTimeLimitExceeded:
         # Another run would take as long: fail now, with a reason a person understands.
         reason = f"processing took longer than {services.settings.task_soft_time_limit_s} s"
