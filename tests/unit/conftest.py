@@ -21,7 +21,7 @@ from photoshare_shared.services import Services, build_catalog, build_store
 from photoshare_shared.settings import Settings
 from photoshare_shared.store import PhotoStore
 from photoshare_shared.userpool import UserPoolIds
-from photoshare_web import create_app
+from photoshare_web import create_app, dispatch
 from photoshare_web.accounts.provider import AccountServices
 
 
@@ -153,6 +153,8 @@ def make_app(
         accounts = AccountServices(changed, ids=pool_ids, keys=moto_keys())
         app = create_app(changed, services=services, account_services=accounts)
         app.config.update(TESTING=True)
+        # No sender thread outliving the test's moto: tests send kept jobs with run_once().
+        dispatch.register(app, services, background=False)
         return app
 
     return make
@@ -161,6 +163,13 @@ def make_app(
 @pytest.fixture
 def app(make_app: Callable[..., Flask]) -> Flask:
     return make_app()
+
+
+@pytest.fixture
+def jobs(app: Flask) -> dispatch.JobDispatcher:
+    """The app's job dispatcher (no thread: call run_once to send what it kept)."""
+    with app.app_context():
+        return dispatch.dispatcher()
 
 
 def signed_in_client(app: Flask, account: Account) -> FlaskClient:

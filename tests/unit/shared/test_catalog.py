@@ -103,3 +103,17 @@ def test_neighbours_are_the_next_newer_and_older_photos(catalog):
     assert newer is None and older.photo_id == middle.photo_id
     newer, older = catalog.neighbours(photo=oldest)
     assert newer.photo_id == middle.photo_id and older is None
+
+
+def test_a_second_job_for_a_photo_in_processing_does_nothing(catalog):
+    photo = new_photo(catalog)
+    first = catalog.start_processing(photo_id=photo.photo_id, job_id="job-1")
+    assert first.status is Status.PROCESSING and first.attempts == 1
+    # The same photo sent twice: the other message finds it taken...
+    assert catalog.start_processing(photo_id=photo.photo_id, job_id="job-2") is None
+    # ...while the first job's own redelivery (or retry) may restart it.
+    assert catalog.start_processing(photo_id=photo.photo_id, job_id="job-1").attempts == 2
+    # Once the sweep queued it again, any job may take it.
+    stuck = catalog.get(photo_id=photo.photo_id)
+    assert catalog.requeue_stuck(photo=stuck)
+    assert catalog.start_processing(photo_id=photo.photo_id, job_id="job-3").attempts == 3

@@ -117,15 +117,6 @@ def test_too_many_pixels_is_415(client, app, settings):
     assert "100×100" in response.get_json()["error"]
 
 
-def test_broker_down_gives_503_and_leaves_nothing(client, settings, s3, publisher, catalog):
-    publisher.error = OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
-    response = upload(client, photo_bytes())
-    assert response.status_code == 503
-    assert "queue" in response.get_json()["error"]
-    assert bucket_keys(s3, settings.bucket) == []
-    assert catalog.page(limit=10).photos == []
-
-
 def test_get_unknown_and_malformed_ids_are_404(client):
     assert client.get("/api/photos/01HZZZZZZZZZZZZZZZZZZZZZZZ").status_code == 404
     response = client.get("/api/photos/..%2f..%2fetc")

@@ -5,7 +5,6 @@ from io import BytesIO
 
 import pytest
 from imagegen import photo_bytes
-from kombu.exceptions import OperationalError
 
 from photoshare_shared.photo import Status
 
@@ -44,14 +43,6 @@ def test_retry_of_a_photo_that_is_not_failed_is_409(client, catalog, status):
 
 def test_retry_of_an_unknown_photo_is_404(client):
     assert client.post("/api/photos/01HZZZZZZZZZZZZZZZZZZZZZZZ/retry").status_code == 404
-
-
-def test_retry_while_the_broker_is_down_leaves_it_queued_for_the_sweep(client, catalog, publisher):
-    photo_id = upload(client)
-    fail(catalog, photo_id)
-    publisher.error = OperationalError("down")
-    assert client.post(f"/api/photos/{photo_id}/retry").status_code == 202
-    assert catalog.get(photo_id=photo_id).status is Status.QUEUED
 
 
 def test_job_overview_counts_by_status_and_lists_failures(client, catalog, publisher, metrics):

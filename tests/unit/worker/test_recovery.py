@@ -62,3 +62,12 @@ def test_a_photo_out_of_attempts_is_failed_instead(catalog, publisher, sweep, se
     assert report.gave_up == 1 and publisher.published == []
     photo = catalog.get(photo_id=photo_id)
     assert photo.status is Status.FAILED and photo.error == f"gave up after {settings.max_attempts} attempts"
+
+
+def test_the_sweep_sends_jobs_kept_unsent(catalog, publisher, sweep, settings):
+    photo_id = add(catalog)
+    catalog.mark_unsent(photo_id=photo_id)
+    report = sweep(0)
+    assert report.unsent_found == 1 and report.requeued == 0
+    assert publisher.published == [photo_id]
+    assert not catalog.get(photo_id=photo_id).job_unsent

@@ -1,4 +1,8 @@
-"""Queries on the sparse attention index: photos QUEUED, PROCESSING or FAILED (never a Scan)."""
+"""Queries on the sparse attention index: photos QUEUED, PROCESSING or FAILED (never a Scan).
+
+A QUEUED photo whose job is not in Redis yet is keyed UNSENT rather than QUEUED: it still counts
+as QUEUED here, but the stuck sweep leaves it to whoever sends unsent jobs (see outbox.py).
+"""
 
 from collections.abc import Iterator
 from typing import Any
@@ -21,47 +25,60 @@ class AttentionIndex:
     def count(self, *, status: Status) -> int:
         """How many photos have this (non-READY) status: Select=COUNT Queries, paged."""
         total = 0
-        for page in self._pages(status, Select="COUNT"):
-            total += page["Count"]
+        for key in _keys(status):
+            for page in self._pages(key, Select="COUNT"):
+                total += page["Count"]
         return total
 
     def oldest(self, *, status: Status) -> Photo | None:
         """The longest-waiting photo with this status."""
-        items = self._table.query(**self._query(status, ScanIndexForward=True, Limit=1))["Items"]
+        firsts = [
+            self._table.query(**self._query(key, ScanIndexForward=True, Limit=1))["Items"] for key in _keys(status)
+        ]
+        items = sorted((found[0] for found in firsts if found), key=lambda item: item[schema.GALLERY_SORT])
         return Photo.from_item(items[0]) if items else None
+
+    def unsent(self, *, limit: int) -> list[Photo]:
+        """QUEUED photos whose job is not in Redis yet, oldest first."""
+        return _first(self._pages(schema.UNSENT_JOB, ScanIndexForward=True, Limit=limit), limit)
 
     def newest(self, *, status: Status, limit: int, owner_id: str | None = None) -> list[Photo]:
         """The most recently created photos with this status; with `owner_id`, only that owner's."""
         # Few photos need attention, so filtering them beats reading every photo of the owner's
         # (the owner index) for the few FAILED among them. Unfiltered, the first page is the answer.
         owned = {} if owner_id is None else {"FilterExpression": Attr(schema.OWNER_PARTITION).eq(owner_id)}
-        return _first(self._pages(status, ScanIndexForward=False, Limit=limit, **owned), limit)
+        return _first(self._pages(status.value, ScanIndexForward=False, Limit=limit, **owned), limit)
 
     def waiting_since_before(self, *, status: Status, cutoff: str, limit: int) -> list[Photo]:
         """Photos QUEUED (by queued_at) or PROCESSING (by started_at) since before `cutoff`."""
         since = WAITING_SINCE[status]
         # created_at <= queued_at/started_at, so the sort key bounds the search too.
         pages = self._pages(
-            status,
+            status.value,
             extra_key=Key(schema.GALLERY_SORT).lt(cutoff),
             FilterExpression=Attr(since).lt(cutoff),
         )
         return _first(pages, limit)
 
-    def _query(self, status: Status, extra_key: Any = None, **options: Any) -> dict[str, Any]:
-        condition = Key(schema.ATTENTION_PARTITION).eq(status.value)
+    def _query(self, key: str, extra_key: Any = None, **options: Any) -> dict[str, Any]:
+        condition = Key(schema.ATTENTION_PARTITION).eq(key)
         if extra_key is not None:
             condition = condition & extra_key
         return {"IndexName": schema.ATTENTION_INDEX, "KeyConditionExpression": condition, **options}
 
-    def _pages(self, status: Status, extra_key: Any = None, **options: Any) -> Iterator[dict[str, Any]]:
-        query = self._query(status, extra_key, **options)
+    def _pages(self, key: str, extra_key: Any = None, **options: Any) -> Iterator[dict[str, Any]]:
+        query = self._query(key, extra_key, **options)
         while True:
             page = self._table.query(**query)
             yield page
             if "LastEvaluatedKey" not in page:
                 return
             query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+def _keys(status: Status) -> tuple[str, ...]:
+    """The attention keys of the photos with this status."""
+    return (status.value, schema.UNSENT_JOB) if status is Status.QUEUED else (status.value,)
 
 
 def _first(pages: Iterator[dict[str, Any]], limit: int) -> list[Photo]:

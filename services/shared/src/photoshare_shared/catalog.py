@@ -114,18 +114,30 @@ class PhotoCatalog:
         """Remove the item; removing a missing item is not an error."""
         self._table.delete_item(Key={schema.PARTITION_KEY: photo_id})
 
-    def start_processing(self, *, photo_id: str) -> Photo | None:
+    def start_processing(self, *, photo_id: str, job_id: str | None = None) -> Photo | None:
         """Move QUEUED (or an interrupted PROCESSING) to PROCESSING and count the attempt.
 
-        Returns None when there is nothing to do: the photo was deleted or is already done.
+        With `job_id` (the Celery task id, which a redelivery or a retry keeps), a PROCESSING photo
+        restarts only for its own job: a second message for the same photo (sent twice, e.g. after a
+        send whose failure was only reported) finds it taken and does nothing.
+        Returns None when there is nothing to do: the photo was deleted, is done, or another job has it.
         """
+        update = (
+            "SET #status = :processing, #attention = :processing, started_at = :now, "
+            "attempts = if_not_exists(attempts, :zero) + :one"
+        )
+        interrupted = "#status = :processing"
+        values: dict[str, Any] = {":processing": Status.PROCESSING.value, ":queued": Status.QUEUED.value}
+        if job_id is not None:
+            update += ", job_id = :job"
+            interrupted += " AND (attribute_not_exists(job_id) OR job_id = :job)"
+            values[":job"] = job_id
         return _photo(
             self._update(
                 photo_id,
-                "SET #status = :processing, #attention = :processing, started_at = :now, "
-                "attempts = if_not_exists(attempts, :zero) + :one REMOVE #error",
-                "#status IN (:queued, :processing)",
-                {":processing": Status.PROCESSING.value, ":queued": Status.QUEUED.value, ":zero": 0, ":one": 1},
+                f"{update} REMOVE #error",
+                f"#status = :queued OR ({interrupted})",
+                {**values, ":zero": 0, ":one": 1},
             )
         )
 
@@ -146,6 +158,35 @@ class PhotoCatalog:
                     ":max_retries": max_retries,
                 },
             )
+        )
+
+    def mark_unsent(self, *, photo_id: str) -> bool:
+        """Record that this QUEUED photo's job is not in Redis; False when it is no longer QUEUED."""
+        return (
+            self._update(
+                photo_id,
+                "SET #attention = :unsent",
+                "#status = :queued",
+                {":unsent": schema.UNSENT_JOB, ":queued": Status.QUEUED.value},
+                returns="NONE",
+            )
+            is not None
+        )
+
+    def claim_unsent(self, *, photo_id: str) -> bool:
+        """Take an unsent job to send it now; False when another process took it first.
+
+        queued_at restarts, so the stuck sweep counts from the moment the job reaches Redis.
+        """
+        return (
+            self._update(
+                photo_id,
+                "SET #attention = :queued, queued_at = :now",
+                "#attention = :unsent",
+                {":unsent": schema.UNSENT_JOB, ":queued": Status.QUEUED.value},
+                returns="NONE",
+            )
+            is not None
         )
 
     def requeue_stuck(self, *, photo: Photo) -> Photo | None:
@@ -214,7 +255,7 @@ class PhotoCatalog:
                 UpdateExpression=update,
                 ConditionExpression=condition,
                 ExpressionAttributeNames=names,
-                ExpressionAttributeValues={**values, ":now": utc_now()},
+                ExpressionAttributeValues={**values, ":now": utc_now()} if ":now" in update else values,
                 ReturnValues=returns,
             )
         except ClientError as error:

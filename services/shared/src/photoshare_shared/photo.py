@@ -61,6 +61,8 @@ class Photo:
     # rounds people asked for: retries never go down, which bounds a photo's work for good.
     attempts: int = 0
     retries: int = 0
+    # QUEUED, but its job is not in Redis yet (Redis was down when it was queued).
+    job_unsent: bool = False
     error: str | None = None
     queued_at: str | None = None
     started_at: str | None = None
@@ -125,7 +127,7 @@ class Photo:
             "thumbnails": {name: vars(t) for name, t in self.thumbnails.items()} or None,
         }
         if self.status is not Status.READY:
-            item[schema.ATTENTION_PARTITION] = self.status.value
+            item[schema.ATTENTION_PARTITION] = schema.UNSENT_JOB if self.job_unsent else self.status.value
         return {name: value for name, value in item.items() if value is not None}
 
     @classmethod
@@ -147,6 +149,7 @@ class Photo:
             owner_name=item.get("owner_name"),
             attempts=int(item.get("attempts", 0)),
             retries=int(item.get("retries", 0)),
+            job_unsent=item.get(schema.ATTENTION_PARTITION) == schema.UNSENT_JOB,
             error=item.get("error"),
             queued_at=item.get("queued_at"),
             started_at=item.get("started_at"),

@@ -10,6 +10,9 @@ GALLERY_SORT = "gallery_sort"  # created_at#photo_id, so the index sorts by time
 # "what is queued, processing or failed" is a Query per status instead of a Scan.
 ATTENTION_INDEX = "attention"
 ATTENTION_PARTITION = "attention"
+# The attention key of a QUEUED photo whose job could not be sent to Redis yet (instead of
+# "QUEUED"), so whoever sends it later finds exactly those with one Query.
+UNSENT_JOB = "UNSENT"
 # "My photos": each owner's photos, newest first. Sparse too: photos from before accounts
 # existed have no owner and stay out of it.
 OWNER_INDEX = "owner"

@@ -7,6 +7,7 @@ from photoshare_shared.aws import make_client, make_table
 from photoshare_shared.catalog import PhotoCatalog
 from photoshare_shared.jobmetrics import JobMetrics
 from photoshare_shared.jobs import JobPublisher
+from photoshare_shared.outbox import JobOutbox
 from photoshare_shared.settings import Settings
 from photoshare_shared.store import PhotoStore
 
@@ -35,6 +36,11 @@ class Services:
     attention: AttentionIndex
     publisher: JobPublisher
     metrics: JobMetrics
+
+    @property
+    def outbox(self) -> JobOutbox:
+        """Sends jobs, keeping those Redis cannot take yet."""
+        return JobOutbox(catalog=self.catalog, attention=self.attention, publisher=self.publisher)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "Services":

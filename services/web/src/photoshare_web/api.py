@@ -7,6 +7,7 @@ from flask import Blueprint, request, url_for
 from photoshare_shared.cursor import InvalidCursor
 from photoshare_web import operations
 from photoshare_web.accounts.current import protect_cookie_writes, require_user
+from photoshare_web.dispatch import dispatcher
 from photoshare_web.errors import Refused
 from photoshare_web.jobs import current_overview
 from photoshare_web.ratelimit import retry_limit, upload_limit
@@ -29,7 +30,7 @@ def upload_photo() -> tuple[dict[str, Any], int, dict[str, str]]:
     owner = require_user("upload photos")
     if len(request.files.getlist("file")) > 1:
         raise Refused(400, "Send one photo per request in the form field 'file'.")
-    photo = accept_upload(request.files.get("file"), owner=owner, services=services())
+    photo = accept_upload(request.files.get("file"), owner=owner, services=services(), jobs=dispatcher())
     location = url_for("api.get_photo", photo_id=photo.photo_id)
     return photo_json(photo, services().store), 202, {"Location": location}
 

@@ -6,7 +6,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from photoshare_shared.services import Services
 from photoshare_shared.settings import Settings
-from photoshare_web import accounts, api, errors, filters, health, origin, pages, ratelimit, security
+from photoshare_web import accounts, api, dispatch, errors, filters, health, origin, pages, ratelimit, security
 from photoshare_web.accounts.provider import AccountServices
 from photoshare_web.signing import signing_key
 from photoshare_web.uploadstream import UploadRequest
@@ -31,6 +31,7 @@ def create_app(
         WTF_CSRF_TIME_LIMIT=None,
     )
     app.extensions["photoshare"] = services or Services.from_settings(settings)
+    dispatch.register(app, app.extensions["photoshare"])
 
     csrf = CSRFProtect(app)
     # API callers authenticate with a Bearer token, which a forged cross-site request cannot

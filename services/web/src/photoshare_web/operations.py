@@ -1,17 +1,13 @@
 """Photo operations shared by the JSON API and the HTML pages."""
 
-import logging
-
 from flask import abort
-from kombu.exceptions import OperationalError
 
 from photoshare_shared.keys import is_photo_id
 from photoshare_shared.photo import Photo, Status
 from photoshare_web.accounts.current import require_user
+from photoshare_web.dispatch import dispatcher
 from photoshare_web.errors import Refused
 from photoshare_web.services import services
-
-log = logging.getLogger(__name__)
 
 _RETRY_ALL_BATCH = 500
 
@@ -40,7 +36,8 @@ def delete_photo(photo_id: str) -> None:
 
 
 def retry_photo(photo: Photo) -> Photo:
-    """Queue a FAILED photo again; 409 for any other status, or once it was retried the most times allowed."""
+    """Queue a FAILED photo again, its job sent when Redis answers (like an upload's); 409 for any
+    other status, or once it was retried the most times allowed."""
     max_retries = services().settings.max_retries
     requeued = services().catalog.requeue_failed(photo_id=photo.photo_id, max_retries=max_retries)
     if requeued is None:
@@ -48,7 +45,7 @@ def retry_photo(photo: Photo) -> Photo:
         if current.status is not Status.FAILED:
             raise Refused(409, f"Only a FAILED photo can be retried; this one is {current.status.value}.")
         raise Refused(409, f"This photo was retried {current.retries} times, the most allowed: it is not queued again.")
-    _enqueue(requeued.photo_id)
+    dispatcher().send(requeued.photo_id)
     return requeued
 
 
@@ -59,14 +56,6 @@ def retry_all_failed(*, owner_id: str) -> int:
     max_retries = services().settings.max_retries
     for photo in services().attention.newest(status=Status.FAILED, limit=_RETRY_ALL_BATCH, owner_id=owner_id):
         if services().catalog.requeue_failed(photo_id=photo.photo_id, max_retries=max_retries):
-            _enqueue(photo.photo_id)
+            dispatcher().send(photo.photo_id)
             count += 1
     return count
-
-
-def _enqueue(photo_id: str) -> None:
-    try:
-        services().publisher.process_photo(photo_id=photo_id)
-    except (OperationalError, OSError) as error:
-        # The item is QUEUED already; the recovery sweep enqueues it once Redis is back.
-        log.warning("retry of %s left to the recovery sweep: %s", photo_id, error)

@@ -7,6 +7,7 @@ from photoshare_shared.cursor import InvalidCursor
 from photoshare_shared.imageformats import ACCEPTED_NAMES
 from photoshare_web import operations
 from photoshare_web.accounts.current import current_user, require_user
+from photoshare_web.dispatch import dispatcher
 from photoshare_web.errors import Refused
 from photoshare_web.jobs import current_overview
 from photoshare_web.ratelimit import retry_limit, upload_limit
@@ -60,7 +61,7 @@ def upload() -> Response | tuple[str, int]:
     """Accept the form's file, then show the new photo's page."""
     owner = require_user("upload photos")
     try:
-        photo = accept_upload(request.files.get("file"), owner=owner, services=services())
+        photo = accept_upload(request.files.get("file"), owner=owner, services=services(), jobs=dispatcher())
     except Refused as refused:
         return _upload_page(error=refused.message), refused.status
     flash(f"Uploaded “{photo.filename}”; thumbnails are on their way.")

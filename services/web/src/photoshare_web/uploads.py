@@ -1,17 +1,21 @@
-"""Accepting one upload: check it, store the original, record it, enqueue its job."""
+"""Accepting one upload: check it, store the original, record it, enqueue its job.
+
+While Redis is down the upload is still accepted: its item records the job as unsent and the
+dispatcher sends it once Redis answers (dispatch.py). Only S3 or DynamoDB failing refuses it.
+"""
 
 import logging
 import os
 import unicodedata
 
 from botocore.exceptions import BotoCoreError, ClientError
-from kombu.exceptions import OperationalError
 from werkzeug.datastructures import FileStorage
 
 from photoshare_shared.keys import new_photo_id
 from photoshare_shared.photo import Photo, utc_now
 from photoshare_shared.services import Services
 from photoshare_web.accounts.tokens import Identity
+from photoshare_web.dispatch import JobDispatcher
 from photoshare_web.errors import STORAGE_DOWN, Refused, too_large_message
 from photoshare_web.sniff import NotAcceptedImage, inspect_image
 
@@ -20,8 +24,9 @@ log = logging.getLogger(__name__)
 _MAX_FILENAME_CHARS = 200
 
 
-def accept_upload(upload: FileStorage | None, *, owner: Identity, services: Services) -> Photo:
-    """Store an accepted image as `owner`'s and enqueue its job, or raise Refused having kept nothing."""
+def accept_upload(upload: FileStorage | None, *, owner: Identity, services: Services, jobs: JobDispatcher) -> Photo:
+    """Store an accepted image as `owner`'s and enqueue its job (or keep it to send when Redis is
+    back), or raise Refused having kept nothing."""
     if upload is None or (not upload.filename and upload.content_length == 0):
         raise Refused(400, "No file was sent: attach the photo as the form field 'file'.")
     stream = upload.stream
@@ -50,17 +55,12 @@ def accept_upload(upload: FileStorage | None, *, owner: Identity, services: Serv
     try:
         services.store.put_original(photo_id=photo.photo_id, body=stream, content_type=kind.content_type)
         services.catalog.add(photo=photo)
+        jobs.send(photo.photo_id)
     except (BotoCoreError, ClientError) as error:
+        # Neither in Redis nor recorded as unsent: nobody would process it, so keep nothing.
         log.exception("upload %s: storage failed", photo.photo_id)
         _forget(photo.photo_id, services)
         raise Refused(503, STORAGE_DOWN) from error
-    try:
-        services.publisher.process_photo(photo_id=photo.photo_id)
-    except (OperationalError, OSError) as error:
-        # Refuse rather than keep a photo nobody will process: nothing is left behind.
-        log.warning("upload %s: job queue unavailable: %s", photo.photo_id, error)
-        _forget(photo.photo_id, services)
-        raise Refused(503, "The job queue is unavailable right now; please try again shortly.") from error
     return photo
 
 

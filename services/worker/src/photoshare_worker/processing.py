@@ -27,18 +27,21 @@ class Outcome(StrEnum):
     DELETED_MEANWHILE = "deleted-meanwhile"
 
 
-def process_photo(photo_id: str, *, store: PhotoStore, catalog: PhotoCatalog, settings: Settings) -> Outcome:
+def process_photo(
+    photo_id: str, *, store: PhotoStore, catalog: PhotoCatalog, settings: Settings, job_id: str | None = None
+) -> Outcome:
     """Make the thumbnails and metadata of one photo and record the result.
 
-    Safe to run twice and safe against a concurrent delete. Transient AWS errors propagate
+    Safe to run twice and safe against a concurrent delete; with `job_id`, a second job for the
+    same photo while the first runs is skipped. Transient AWS errors propagate
     so the task can retry; permanent problems end FAILED with a reason.
     """
     # The original is read while the conditional update runs (two round trips in the time of one);
     # it is only used if the update says there is work to do.
     original = _io().submit(store.read_original, photo_id=photo_id)
-    photo = catalog.start_processing(photo_id=photo_id)
+    photo = catalog.start_processing(photo_id=photo_id, job_id=job_id)
     if photo is None:
-        # Finished already, or deleted: then an earlier run cut short may have left thumbnails.
+        # Finished already, another job has it, or deleted: then an earlier run cut short may have left thumbnails.
         _remove_leftovers_if_deleted(photo_id, store=store, catalog=catalog)
         return Outcome.SKIPPED
     if photo.attempts > settings.max_attempts:

@@ -1,4 +1,5 @@
-"""The recovery sweep: re-enqueue photos left QUEUED or PROCESSING too long."""
+"""The recovery sweep: re-enqueue photos left QUEUED or PROCESSING too long, and send the jobs
+kept unsent while Redis was down (a backstop for the web process that kept them)."""
 
 import logging
 from dataclasses import dataclass
@@ -7,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from photoshare_shared.attention import AttentionIndex
 from photoshare_shared.catalog import PhotoCatalog
 from photoshare_shared.jobs import JobPublisher
+from photoshare_shared.outbox import JobOutbox
 from photoshare_shared.photo import Status, iso_utc
 from photoshare_shared.settings import Settings
 from photoshare_worker.processing import gave_up_reason
@@ -23,6 +25,7 @@ class SweepReport:
 
     requeued: int
     gave_up: int
+    unsent_found: int = 0
 
 
 def sweep_stuck(
@@ -33,7 +36,10 @@ def sweep_stuck(
     settings: Settings,
     now: datetime | None = None,
 ) -> SweepReport:
-    """Enqueue again every photo waiting past `stuck_after_s`; fail those out of attempts."""
+    """Send the unsent jobs, enqueue again every photo waiting past `stuck_after_s`, fail those
+    out of attempts."""
+    outbox = JobOutbox(catalog=catalog, attention=attention, publisher=publisher)
+    unsent_found = outbox.send_unsent(limit=_BATCH)
     cutoff = iso_utc((now or datetime.now(UTC)) - timedelta(seconds=settings.stuck_after_s))
     requeued = gave_up = 0
     for status in (Status.QUEUED, Status.PROCESSING):
@@ -43,8 +49,8 @@ def sweep_stuck(
                     gave_up += 1
                 continue
             if catalog.requeue_stuck(photo=photo):
-                publisher.process_photo(photo_id=photo.photo_id)
+                outbox.send(photo.photo_id)
                 requeued += 1
     if requeued or gave_up:
         log.warning("recovery sweep: re-enqueued %d stuck photo(s), gave up on %d", requeued, gave_up)
-    return SweepReport(requeued=requeued, gave_up=gave_up)
+    return SweepReport(requeued=requeued, gave_up=gave_up, unsent_found=unsent_found)

@@ -34,7 +34,13 @@ def process_photo(self: Task, photo_id: str) -> str:
     services = _services()
     started = time.perf_counter()
     try:
-        outcome = run_processing(photo_id, store=services.store, catalog=services.catalog, settings=services.settings)
+        outcome = run_processing(
+            photo_id,
+            store=services.store,
+            catalog=services.catalog,
+            settings=services.settings,
+            job_id=self.request.id,
+        )
     except SoftTimeLimitExceeded:
         # Another run would take as long: fail now, with a reason a person understands.
         reason = f"processing took longer than {services.settings.task_soft_time_limit_s} s"
@@ -56,7 +62,7 @@ def process_photo(self: Task, photo_id: str) -> str:
 
 @app.task(name=SWEEP_TASK)
 def sweep() -> dict[str, int]:
-    """Re-enqueue photos stuck QUEUED or PROCESSING (run by Celery beat)."""
+    """Send unsent jobs, re-enqueue photos stuck QUEUED or PROCESSING (run by Celery beat)."""
     services = _services()
     report = sweep_stuck(
         catalog=services.catalog,
@@ -64,7 +70,7 @@ def sweep() -> dict[str, int]:
         publisher=services.publisher,
         settings=services.settings,
     )
-    return {"requeued": report.requeued, "gave_up": report.gave_up}
+    return {"requeued": report.requeued, "gave_up": report.gave_up, "unsent_found": report.unsent_found}
 
 
 def _record(metrics: JobMetrics, photo_id: str, outcome: Outcome, started: float) -> None:
