@@ -10,7 +10,7 @@ from photoshare_shared.photo import Status
 
 
 def upload(client) -> str:
-    data = {"file": (BytesIO(photo_bytes(32, 32)), "x.jpg")}
+    data = {"file": (BytesIO(photo_bytes(32, 32)), "x.jpg"), "visibility": "public"}
     return client.post("/api/photos", data=data, content_type="multipart/form-data").get_json()["id"]
 
 

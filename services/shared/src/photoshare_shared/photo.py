@@ -28,6 +28,13 @@ def utc_now() -> str:
     return iso_utc(datetime.now(UTC))
 
 
+class Visibility(StrEnum):
+    """Who may see a photo: only its owner, or everyone (then it is in the public gallery)."""
+
+    PRIVATE = "private"
+    PUBLIC = "public"
+
+
 # The time a photo in a waiting state has waited since: what the recovery sweep judges.
 WAITING_SINCE = {Status.QUEUED: "queued_at", Status.PROCESSING: "started_at"}
 
@@ -52,7 +59,15 @@ class Photo:
     size_bytes: int
     created_at: str
     status: Status = Status.QUEUED
-    gallery: str = schema.PUBLIC_GALLERY
+    # Public photos carry the gallery index's partition key, private ones do not (the index is
+    # sparse), so the gallery can only ever list public photos. Items from before visibility
+    # existed all carry it: they stay public.
+    visibility: Visibility = Visibility.PUBLIC
+    # The owner's choices for people other than themselves: see the position, download the original.
+    share_location: bool = False
+    allow_download: bool = False
+    # The albums it was added to (their membership items are removed with the photo).
+    albums: frozenset[str] = frozenset()
     # Who uploaded it: the account's stable id (Cognito `sub`) and its username, for display.
     # None only for photos stored before accounts existed: nobody may delete those.
     owner_id: str | None = None
@@ -103,7 +118,10 @@ class Photo:
         """The DynamoDB item (None values left out)."""
         item: dict[str, Any] = {
             schema.PARTITION_KEY: self.photo_id,
-            schema.GALLERY_PARTITION: self.gallery,
+            schema.GALLERY_PARTITION: schema.PUBLIC_GALLERY if self.visibility is Visibility.PUBLIC else None,
+            "share_location": self.share_location or None,
+            "allow_download": self.allow_download or None,
+            "albums": set(self.albums) or None,
             schema.GALLERY_SORT: self.gallery_sort,
             schema.OWNER_PARTITION: self.owner_id,
             "owner_name": self.owner_name,
@@ -144,7 +162,10 @@ class Photo:
             size_bytes=int(item["size_bytes"]),
             created_at=item["created_at"],
             status=Status(item["status"]),
-            gallery=item.get(schema.GALLERY_PARTITION, schema.PUBLIC_GALLERY),
+            visibility=Visibility.PUBLIC if schema.GALLERY_PARTITION in item else Visibility.PRIVATE,
+            share_location=bool(item.get("share_location", False)),
+            allow_download=bool(item.get("allow_download", False)),
+            albums=frozenset(item.get("albums", ())),
             owner_id=item.get(schema.OWNER_PARTITION),
             owner_name=item.get("owner_name"),
             attempts=int(item.get("attempts", 0)),

@@ -2,12 +2,16 @@
 
 from dataclasses import dataclass
 
+from photoshare_shared.albums import AlbumCatalog
 from photoshare_shared.attention import AttentionIndex
 from photoshare_shared.aws import make_client, make_table
 from photoshare_shared.catalog import PhotoCatalog
 from photoshare_shared.jobmetrics import JobMetrics
 from photoshare_shared.jobs import JobPublisher
+from photoshare_shared.links import LinkCatalog
 from photoshare_shared.outbox import JobOutbox
+from photoshare_shared.photo import Visibility
+from photoshare_shared.preferences import AccountPreferences
 from photoshare_shared.settings import Settings
 from photoshare_shared.store import PhotoStore
 
@@ -41,6 +45,21 @@ class Services:
     def outbox(self) -> JobOutbox:
         """Sends jobs, keeping those Redis cannot take yet."""
         return JobOutbox(catalog=self.catalog, attention=self.attention, publisher=self.publisher)
+
+    @property
+    def albums(self) -> AlbumCatalog:
+        """Albums and their photos, in the photo table."""
+        return AlbumCatalog(self.catalog.table)
+
+    @property
+    def links(self) -> LinkCatalog:
+        """Share links, in the photo table."""
+        return LinkCatalog(self.catalog.table)
+
+    @property
+    def preferences(self) -> AccountPreferences:
+        """Each account's default visibility, in the photo table."""
+        return AccountPreferences(self.catalog.table, site_default=Visibility(self.settings.default_visibility))
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "Services":

@@ -11,7 +11,7 @@ from kombu.exceptions import OperationalError
 
 from photoshare_shared.attention import ATTENTION_STATUSES
 from photoshare_shared.jobs import PHOTOS_QUEUE
-from photoshare_shared.photo import Status
+from photoshare_shared.photo import Status, Visibility
 from photoshare_shared.services import Services
 from photoshare_web.services import services
 
@@ -58,6 +58,7 @@ def job_overview(services: Services, workers: WorkerCache) -> dict[str, Any]:
                 "when": photo.finished_at,
             }
             for photo in failures
+            if photo.visibility is Visibility.PUBLIC  # a private photo's name is its owner's only
         ],
     }
 

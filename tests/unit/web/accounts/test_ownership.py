@@ -15,7 +15,7 @@ from photoshare_web import operations
 def upload(client) -> str:
     response = client.post(
         "/api/photos",
-        data={"file": (BytesIO(photo_bytes(64, 48)), "mine.jpg", "image/jpeg")},
+        data={"file": (BytesIO(photo_bytes(64, 48)), "mine.jpg", "image/jpeg"), "visibility": "public"},
         content_type="multipart/form-data",
     )
     assert response.status_code == 202, response.get_json()
