@@ -67,6 +67,17 @@ def member_key(album_id: str, photo_id: str) -> dict[str, str]:
     return {schema.PARTITION_KEY: f"{schema.MEMBER_PREFIX}{album_id}#{photo_id}"}
 
 
+def member_item(album_id: str, photo: Photo) -> dict[str, Any]:
+    """The item that puts one photo in one album, sorted by the photo's time in the album's list."""
+    return {
+        **member_key(album_id, photo.photo_id),
+        schema.LISTS_PARTITION: _members_list(album_id),
+        schema.LISTS_SORT: photo.gallery_sort,
+        "member_photo": photo.photo_id,
+        "added_at": utc_now(),
+    }
+
+
 def _members_list(album_id: str) -> str:
     return f"{schema.ALBUM_PREFIX}{album_id}"
 
@@ -147,13 +158,7 @@ class AlbumCatalog:
         for photo in photos:
             try:
                 self._table.put_item(
-                    Item={
-                        **member_key(album.album_id, photo.photo_id),
-                        schema.LISTS_PARTITION: _members_list(album.album_id),
-                        schema.LISTS_SORT: photo.gallery_sort,
-                        "member_photo": photo.photo_id,
-                        "added_at": utc_now(),
-                    },
+                    Item=member_item(album.album_id, photo),
                     ConditionExpression="attribute_not_exists(#id)",
                     ExpressionAttributeNames={"#id": schema.PARTITION_KEY},
                 )

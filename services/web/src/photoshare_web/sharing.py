@@ -28,6 +28,7 @@ MAX_PHOTOS_PER_ADD = 100
 _UNLOCKED = "share_unlocked"  # session: ids of the password links this browser opened
 _MAX_UNLOCKED = 50
 NO_SUCH_LINK = "This link does not exist, was revoked or has expired."
+_clock = time.monotonic  # the link caches' clock (tests move it)
 
 
 # Albums
@@ -201,7 +202,7 @@ def checked_link(token: str) -> ShareLink:
     PHOTOSHARE_SHARE_CHECK_CACHE_S ago (image requests: one GetItem per link per window)."""
     ttl = services().settings.share_check_cache_s
     cache: dict[str, tuple[float, ShareLink | None]] = current_app.extensions.setdefault("photoshare.links", {})
-    now = time.monotonic()
+    now = _clock()
     seen = cache.get(token)
     if seen is None or now - seen[0] >= ttl:
         link = services().links.open(token) if 16 <= len(token) <= 64 else None
@@ -245,7 +246,7 @@ def covers(link: ShareLink, photo_id: str) -> bool:
         return False
     ttl = services().settings.share_check_cache_s
     cache: dict[tuple[str, str], tuple[float, bool]] = current_app.extensions.setdefault("photoshare.members", {})
-    now, key = time.monotonic(), (link.album_id, photo_id)
+    now, key = _clock(), (link.album_id, photo_id)
     seen = cache.get(key)
     if seen is None or now - seen[0] >= ttl:
         if len(cache) > 50_000:
