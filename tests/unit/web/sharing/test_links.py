@@ -168,3 +168,11 @@ def test_gallery_thumbnail_urls_are_stable_within_a_window_so_browsers_reuse_the
     first = anonymous.get(f"/api/photos/{photo}").get_json()["thumbnails"]["small"]["url"]
     second = anonymous.get(f"/api/photos/{photo}").get_json()["thumbnails"]["small"]["url"]
     assert first == second and "X-Amz-Date=" in first
+
+
+def test_links_open_without_an_account_even_when_browsing_needs_one(make_app, shared):
+    anonymous = make_app(public_browsing=False).test_client()
+    assert anonymous.get("/api/photos").status_code == 401
+    assert anonymous.get(f"/api/s/{shared.link['token']}").status_code == 200
+    assert anonymous.get(f"/s/{shared.link['token']}").status_code == 200
+    assert anonymous.get(f"/s/{shared.link['token']}/photos/{shared.gps_photo}/small").status_code == 200

@@ -103,3 +103,14 @@ def test_the_upload_form_and_photo_page_forms_set_visibility(client):
         client.get(f"/api/photos/{photo}").get_json().items()
         >= {"visibility": "private", "share_location": True}.items()
     )
+
+
+def test_the_jobs_page_names_no_private_photo(client, bob_client, catalog):
+    private, public = upload(client, name="secret-plans.jpg"), upload(client, visibility="public", name="cat.jpg")
+    for photo_id in (private, public):
+        catalog.start_processing(photo_id=photo_id)
+        catalog.mark_failed(photo_id=photo_id, error="the image data is truncated or corrupt")
+    failures = bob_client.get("/api/jobs").get_json()["recent_failures"]
+    assert [f["id"] for f in failures] == [public]
+    assert bob_client.get("/api/jobs").get_json()["counts"]["FAILED"] == 2
+    assert "secret-plans" not in bob_client.get("/jobs").get_data(as_text=True)
