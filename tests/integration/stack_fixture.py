@@ -144,6 +144,10 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
                 **env.environ(),
                 "PHOTOSHARE_UPLOAD_RATE_LIMIT": "100000 per minute",
                 "PHOTOSHARE_SIGNIN_RATE_LIMIT": "100000 per minute",
+                # These tiers follow photos through the pipeline as anonymous pollers and in the
+                # gallery; who sees what is tested in the unit tier and the sharing browser test,
+                # which chooses each photo's visibility itself.
+                "PHOTOSHARE_DEFAULT_VISIBILITY": "public",
             }
             launch("worker", lambda out: processes.start_worker(environ, concurrency=1, output=out))
             launch("web", lambda out: processes.start_web(environ, web_port, output=out))

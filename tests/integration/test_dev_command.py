@@ -67,6 +67,7 @@ def test_make_dev_prints_a_demo_account_that_uploads_and_ctrl_c_stops_all(tmp_pa
         upload = requests.post(
             f"{web}/api/photos",
             files={"file": ("dev.jpg", photo_bytes())},
+            data={"visibility": "public"},  # polled below without the token
             headers={"Authorization": f"Bearer {token}"},
             timeout=30,
         )
