@@ -6,6 +6,7 @@ ETag and a short max-age, so a browser coming back revalidates (304, nothing re-
 revoked link's images stop within that bound plus the max-age (docs/sharing.md).
 """
 
+from botocore.exceptions import ClientError
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, send_file, url_for
 from werkzeug.wrappers import Response
 
@@ -58,12 +59,13 @@ def thumbnail(token: str, photo_id: str, size: str) -> Response:
     if request.if_none_match.contains(etag):
         response = make_response("", 304)
     else:
-        response = send_file(
-            services().store.open_thumbnail(thumbnail_key(photo_id, spec)),
-            mimetype=spec.content_type,
-            conditional=False,
-            etag=False,
-        )
+        try:
+            body = services().store.open_thumbnail(thumbnail_key(photo_id, spec))
+        except ClientError as error:
+            if error.response["Error"]["Code"] not in ("NoSuchKey", "404"):
+                raise
+            abort(404, description="This image is not ready yet, or was deleted.")
+        response = send_file(body, mimetype=spec.content_type, conditional=False, etag=False)
     response.set_etag(etag)
     response.headers["Cache-Control"] = f"private, max-age={max_age}, must-revalidate"
     return response

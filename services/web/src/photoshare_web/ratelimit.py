@@ -48,7 +48,10 @@ def _password_refused(response: Response) -> bool:
     return response.status_code == 401
 
 
-_share_password_rate = lambda: services().settings.share_password_rate_limit  # noqa: E731
+def _share_password_rate() -> str:
+    return services().settings.share_password_rate_limit
+
+
 _per_link = limiter.shared_limit(
     _share_password_rate, scope="share-password-link", key_func=_share_link, deduct_when=_password_refused
 )

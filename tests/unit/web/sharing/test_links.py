@@ -5,6 +5,7 @@ import re
 from collections import Counter
 
 import pytest
+from sharingkit import upload
 
 from photoshare_shared import schema
 from photoshare_shared.links import link_id_of
@@ -162,8 +163,6 @@ def test_a_revisit_revalidates_link_images_without_sending_them_again(anonymous,
 
 
 def test_gallery_thumbnail_urls_are_stable_within_a_window_so_browsers_reuse_them(client, anonymous, ready):
-    from sharingkit import upload
-
     photo = ready(upload(client, visibility="public"))
     first = anonymous.get(f"/api/photos/{photo}").get_json()["thumbnails"]["small"]["url"]
     second = anonymous.get(f"/api/photos/{photo}").get_json()["thumbnails"]["small"]["url"]
@@ -176,3 +175,10 @@ def test_links_open_without_an_account_even_when_browsing_needs_one(make_app, sh
     assert anonymous.get(f"/api/s/{shared.link['token']}").status_code == 200
     assert anonymous.get(f"/s/{shared.link['token']}").status_code == 200
     assert anonymous.get(f"/s/{shared.link['token']}/photos/{shared.gps_photo}/small").status_code == 200
+
+
+def test_a_covered_photo_without_thumbnails_yet_is_404_not_an_outage(client, anonymous, shared):
+    waiting = upload(client, name="queued.jpg")  # QUEUED: no thumbnails in S3 yet
+    link = client.post("/api/shares", json={"photo_id": waiting}).get_json()["token"]
+    assert anonymous.get(f"/s/{link}/photos/{waiting}/small").status_code == 404
+    assert anonymous.get(f"/s/{link}/photos/{waiting}/huge").status_code == 404
