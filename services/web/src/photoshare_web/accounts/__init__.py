@@ -6,7 +6,7 @@ from flask import Flask, Response, make_response, redirect, request, url_for
 
 from photoshare_shared.settings import Settings
 from photoshare_shared.userpool import REFRESH_TOKEN_DAYS
-from photoshare_web.accounts import api, pages
+from photoshare_web.accounts import account_pages, token_api
 from photoshare_web.accounts.current import Unauthenticated, current_user, load_user
 from photoshare_web.accounts.provider import AccountServices, AccountsNotSetUp
 from photoshare_web.accounts.redaction import hide_secrets_in_aws_logs
@@ -28,9 +28,9 @@ _OPEN_WHEN_PRIVATE = frozenset(
 )
 
 
-def register(app: Flask, settings: Settings, services: AccountServices | None = None) -> None:
+def register(app: Flask, settings: Settings, account_services: AccountServices | None = None) -> None:
     """Install the account pages and API, resolve the caller of every request, enforce private browsing."""
-    app.extensions["photoshare_accounts"] = services or AccountServices(settings)
+    app.extensions["photoshare_accounts"] = account_services or AccountServices(settings)
     hide_secrets_in_aws_logs()
     app.config.update(
         SESSION_COOKIE_NAME="photoshare_session",
@@ -39,8 +39,8 @@ def register(app: Flask, settings: Settings, services: AccountServices | None = 
         SESSION_COOKIE_SECURE=settings.secure_cookies,
         PERMANENT_SESSION_LIFETIME=timedelta(days=REFRESH_TOKEN_DAYS),
     )
-    app.register_blueprint(pages.bp)
-    app.register_blueprint(api.bp)
+    app.register_blueprint(account_pages.bp)
+    app.register_blueprint(token_api.bp)
     app.context_processor(lambda: {"account": current_user()})
 
     @app.before_request
