@@ -9,7 +9,7 @@ from photoshare_web import operations
 from photoshare_web.accounts.current import protect_cookie_writes, require_user
 from photoshare_web.current_backends import current_backends
 from photoshare_web.dispatch import dispatcher
-from photoshare_web.errors import Refused
+from photoshare_web.errors import HttpError
 from photoshare_web.jobs_overview import current_overview
 from photoshare_web.ratelimit import retry_limit, upload_limit
 from photoshare_web.requestinput import query_int
@@ -29,7 +29,7 @@ def upload_photo() -> tuple[dict[str, Any], int, dict[str, str]]:
     """Accept one image (multipart field `file`): 202 and the photo, processed in the background."""
     owner = require_user("upload photos")
     if len(request.files.getlist("file")) > 1:
-        raise Refused(400, "Send one photo per request in the form field 'file'.")
+        raise HttpError(400, "Send one photo per request in the form field 'file'.")
     photo = accept_upload(request.files.get("file"), owner=owner, backends=current_backends(), jobs=dispatcher())
     location = url_for("api.get_photo", photo_id=photo.photo_id)
     return photo_json(photo, current_backends().store), 202, {"Location": location}
@@ -41,14 +41,14 @@ def list_photos() -> dict[str, Any]:
     limit = query_int("limit", default=current_backends().settings.page_size, low=1, high=MAX_PAGE_SIZE)
     owner = request.args.get("owner")
     if owner not in (None, "", "me"):
-        raise Refused(400, "owner can only be 'me' (your own photos).")
+        raise HttpError(400, "owner can only be 'me' (your own photos).")
     owner_id = require_user("list your photos").sub if owner == "me" else None
     try:
         page = current_backends().catalog.page(
             limit=limit, cursor=request.args.get("cursor") or None, owner_id=owner_id
         )
     except InvalidCursor as error:
-        raise Refused(400, "The cursor is not valid: use next_cursor from a previous page.") from error
+        raise HttpError(400, "The cursor is not valid: use next_cursor from a previous page.") from error
     store = current_backends().store
     return {"items": [photo_json(p, store) for p in page.photos], "next_cursor": page.next_cursor}
 

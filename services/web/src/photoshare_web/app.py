@@ -54,7 +54,7 @@ def create_app(
     accounts.register(app, settings, account_services)
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
-    errors.register(app, settings)
+    errors.register_error_handlers(app, settings)
     filters.register(app)
     security.register(app, image_origin=app.extensions["photoshare"].store.browser_origin)
     return app

@@ -1,13 +1,11 @@
 """Photo operations shared by the JSON API and the HTML pages."""
 
-from flask import abort
-
 from photoshare_shared.keys import is_photo_id
 from photoshare_shared.photo import Photo, Status
 from photoshare_web.accounts.current import require_user
 from photoshare_web.current_backends import current_backends
 from photoshare_web.dispatch import dispatcher
-from photoshare_web.errors import Refused
+from photoshare_web.errors import HttpError
 
 _RETRY_ALL_BATCH = 500
 
@@ -16,7 +14,7 @@ def find_photo(photo_id: str) -> Photo:
     """The photo with this id, or a 404."""
     photo = current_backends().catalog.get(photo_id=photo_id) if is_photo_id(photo_id) else None
     if photo is None:
-        abort(404, description="There is no photo with this id (it may have been deleted).")
+        raise HttpError(404, "There is no photo with this id (it may have been deleted).")
     return photo
 
 
@@ -25,7 +23,7 @@ def find_own_photo(photo_id: str, action: str) -> Photo:
     user = require_user(action)
     photo = find_photo(photo_id)
     if not photo.is_owned_by(user.sub):
-        raise Refused(403, f"Only the person who uploaded this photo can {action}.")
+        raise HttpError(403, f"Only the person who uploaded this photo can {action}.")
     return photo
 
 
@@ -43,8 +41,10 @@ def retry_photo(photo: Photo) -> Photo:
     if requeued is None:
         current = current_backends().catalog.get(photo_id=photo.photo_id) or photo
         if current.status is not Status.FAILED:
-            raise Refused(409, f"Only a FAILED photo can be retried; this one is {current.status.value}.")
-        raise Refused(409, f"This photo was retried {current.retries} times, the most allowed: it is not queued again.")
+            raise HttpError(409, f"Only a FAILED photo can be retried; this one is {current.status.value}.")
+        raise HttpError(
+            409, f"This photo was retried {current.retries} times, the most allowed: it is not queued again."
+        )
     dispatcher().send(requeued.photo_id)
     return requeued
 

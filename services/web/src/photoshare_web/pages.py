@@ -9,7 +9,7 @@ from photoshare_web import operations
 from photoshare_web.accounts.current import current_user, require_user
 from photoshare_web.current_backends import current_backends
 from photoshare_web.dispatch import dispatcher
-from photoshare_web.errors import Refused
+from photoshare_web.errors import HttpError
 from photoshare_web.jobs_overview import current_overview
 from photoshare_web.ratelimit import retry_limit, upload_limit
 from photoshare_web.serialize import photo_json
@@ -37,7 +37,7 @@ def _gallery_page(*, owner_id: str | None) -> str:
             limit=current_backends().settings.page_size, cursor=cursor, owner_id=owner_id
         )
     except InvalidCursor as error:
-        raise Refused(400, "That page link is not valid; start again from the first page.") from error
+        raise HttpError(400, "That page link is not valid; start again from the first page.") from error
     photos = [photo_json(photo, current_backends().store) for photo in page.photos]
     return render_template(
         "gallery.html",
@@ -64,7 +64,7 @@ def upload() -> Response | tuple[str, int]:
     owner = require_user("upload photos")
     try:
         photo = accept_upload(request.files.get("file"), owner=owner, backends=current_backends(), jobs=dispatcher())
-    except Refused as refusal:
+    except HttpError as refusal:
         return _upload_page(error=refusal.message), refusal.status
     flash(f"Uploaded “{photo.filename}”; thumbnails are on their way.")
     return redirect(url_for("pages.photo_page", photo_id=photo.photo_id), code=303)

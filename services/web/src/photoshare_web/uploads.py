@@ -16,7 +16,7 @@ from photoshare_shared.keys import new_photo_id
 from photoshare_shared.photo import Photo, utc_now
 from photoshare_web.accounts.tokens import Identity
 from photoshare_web.dispatch import JobDispatcher
-from photoshare_web.errors import STORAGE_DOWN, Refused, too_large_message
+from photoshare_web.errors import STORAGE_DOWN, HttpError, too_large_message
 from photoshare_web.sniff import NotAcceptedImage, inspect_image
 
 log = logging.getLogger(__name__)
@@ -26,19 +26,19 @@ _MAX_FILENAME_CHARS = 200
 
 def accept_upload(upload: FileStorage | None, *, owner: Identity, backends: Backends, jobs: JobDispatcher) -> Photo:
     """Store an accepted image as `owner`'s and enqueue its job (or keep it to send when Redis is
-    back), or raise Refused having kept nothing."""
+    back), or raise HttpError having kept nothing."""
     if upload is None or (not upload.filename and upload.content_length == 0):
-        raise Refused(400, "No file was sent: attach the photo as the form field 'file'.")
+        raise HttpError(400, "No file was sent: attach the photo as the form field 'file'.")
     stream = upload.stream
     size = stream.seek(0, os.SEEK_END)
     if size == 0:
-        raise Refused(400, "The file is empty.")
+        raise HttpError(400, "The file is empty.")
     if size > backends.settings.max_upload_bytes:
-        raise Refused(413, too_large_message(backends.settings))
+        raise HttpError(413, too_large_message(backends.settings))
     try:
         kind = inspect_image(stream, max_pixels=backends.settings.max_image_pixels)
     except NotAcceptedImage as reason:
-        raise Refused(415, str(reason)) from reason
+        raise HttpError(415, str(reason)) from reason
 
     now = utc_now()
     photo = Photo(
@@ -60,7 +60,7 @@ def accept_upload(upload: FileStorage | None, *, owner: Identity, backends: Back
         # Neither in Redis nor recorded as unsent: nobody would process it, so keep nothing.
         log.exception("upload %s: storage failed", photo.photo_id)
         _forget(photo.photo_id, backends)
-        raise Refused(503, STORAGE_DOWN) from error
+        raise HttpError(503, STORAGE_DOWN) from error
     return photo
 
 
