@@ -207,17 +207,9 @@ class PhotoCatalog:
             {":failed": Status.FAILED.value, ":error": error[:300], ":ready": Status.READY.value},
         )
 
-    def _applied(
-        self,
-        photo_id: str,
-        update: str,
-        condition: str | None,
-        values: dict[str, Any],
-        *,
-        names: dict[str, str] | None = None,
-    ) -> bool:
-        """Whether a conditional update applied; nothing of the item is shipped back."""
-        return self._update(photo_id, update, condition, values, names=names, returns="NONE") is not None
+    def _applied(self, photo_id: str, *update: Any, **options: Any) -> bool:
+        """Whether a conditional update (`_update`'s arguments) applied; nothing is shipped back."""
+        return self._update(photo_id, *update, returns="NONE", **options) is not None
 
     def _update(
         self,
