@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from photoshare_deploy import template
-from photoshare_shared import usernames
+from photoshare_shared import cloudmetrics, usernames
 from photoshare_shared.schema import table_definition
 from photoshare_shared.userpool import client_definition, user_pool_definition
 from photoshare_web.origin import ORIGIN_HEADER
@@ -161,6 +161,10 @@ def test_instance_role_is_scoped_to_this_bucket_table_and_log_group():
     }
     assert by_sid["OriginSecret"]["Action"] == ["secretsmanager:GetSecretValue"]
     assert by_sid["OriginSecret"]["Resource"] == {"Ref": "OriginSecret"}
+    # PutMetricData takes no resource: held to the app's namespace instead.
+    metrics = by_sid.pop("PipelineMetrics")
+    assert (metrics["Action"], metrics["Resource"]) == (["cloudwatch:PutMetricData"], "*")
+    assert metrics["Condition"] == {"StringEquals": {"cloudwatch:namespace": cloudmetrics.NAMESPACE}}
     for statement in by_sid.values():
         assert statement["Effect"] == "Allow"
         actions, resources = _as_list(statement["Action"]), _as_list(statement["Resource"])
@@ -355,11 +359,11 @@ def test_the_host_learns_the_pool_and_trusts_cloudfront_and_its_own_proxy():
             assert environment[name].startswith(f"${{{name}:?"), (service, name)
 
 
-def test_host_runs_the_five_services_from_the_aws_compose_files_with_awslogs():
+def test_host_runs_the_six_services_from_the_aws_compose_files_with_awslogs():
     deploy_sh = (ROOT / "deploy/host/deploy.sh").read_text()
     assert '-f "$release/compose.yaml" -f "$release/compose.aws.yaml"' in deploy_sh
     assert "build web proxy worker\n" in deploy_sh
-    assert "up -d --remove-orphans redis web proxy worker beat\n" in deploy_sh
+    assert "up -d --remove-orphans redis web proxy worker beat metrics\n" in deploy_sh
     assert "AWS_ENDPOINT_URL" not in deploy_sh  # real AWS, never the emulator
     init = RESOURCES["Instance"]["Metadata"]["AWS::CloudFormation::Init"]
     daemon = init["host"]["files"]["/etc/docker/daemon.json"]["content"]["Fn::Sub"]
@@ -367,8 +371,8 @@ def test_host_runs_the_five_services_from_the_aws_compose_files_with_awslogs():
     # The compose files (written by others) still have what deploy.sh relies on.
     base = yaml.safe_load((ROOT / "compose.yaml").read_text())
     aws = yaml.safe_load((ROOT / "compose.aws.yaml").read_text())
-    assert {"redis", "web", "proxy", "worker", "beat"} <= base["services"].keys()
-    assert {"web", "worker", "beat"} <= aws["services"].keys()
+    assert {"redis", "web", "proxy", "worker", "beat", "metrics"} <= base["services"].keys()
+    assert {"web", "worker", "beat", "metrics"} <= aws["services"].keys()
     # Port 80 (WEB_PORT) is the proxy's; the web itself is published nowhere.
     assert re.search(r"\$\{WEB_BIND:-[^}]*\}:\$\{WEB_PORT:-8000\}:8080", json.dumps(base["services"]["proxy"]["ports"]))
     assert "ports" not in base["services"]["web"]
