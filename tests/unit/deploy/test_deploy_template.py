@@ -131,8 +131,9 @@ def test_security_group_opens_only_the_web_port_and_conditional_ssh():
     assert TEMPLATE["Parameters"]["CloudFrontOriginSecurityGroupId"]["Default"] == ""
 
 
-def _statements() -> list[dict[str, Any]]:
-    policies = props("InstanceRole")["Policies"]
+def _statements(topology: str = "single") -> list[dict[str, Any]]:
+    resolved = template.for_parameters(TEMPLATE, {"Topology": topology})
+    policies = resolved["Resources"]["InstanceRole"]["Properties"]["Policies"]
     return [s for policy in policies for s in policy["PolicyDocument"]["Statement"]]
 
 
@@ -309,17 +310,35 @@ def test_cloudfront_passes_the_app_through_uncached_and_caches_only_static_files
     assert set(static["AllowedMethods"]) == {"GET", "HEAD"}
 
 
-def test_cloudfront_reaches_the_host_through_a_vpc_origin_never_the_public_internet():
-    [origin] = _distribution()["Origins"]
+@pytest.mark.parametrize(
+    ("topology", "origin_resource", "address", "endpoint_arn"),
+    [
+        (
+            "single",
+            "HostOrigin",
+            {"Fn::GetAtt": ["Instance", "PrivateDnsName"]},
+            {"Fn::Sub": "arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:instance/${Instance}"},
+        ),
+        ("scaled", "LoadBalancerOrigin", {"Fn::GetAtt": ["LoadBalancer", "DNSName"]}, {"Ref": "LoadBalancer"}),
+    ],
+)
+def test_cloudfront_reaches_the_web_through_a_vpc_origin_never_the_public_internet(
+    topology: str, origin_resource: str, address: dict[str, Any], endpoint_arn: dict[str, Any]
+):
+    resolved = template.for_parameters(TEMPLATE, {"Topology": topology})["Resources"]
+    [origin] = resolved["Distribution"]["Properties"]["DistributionConfig"]["Origins"]
     assert origin["Id"] == "host"
     assert "CustomOriginConfig" not in origin  # which would go over the public internet
-    assert origin["DomainName"] == {"Fn::GetAtt": ["Instance", "PrivateDnsName"]}
-    assert origin["VpcOriginConfig"] == {"VpcOriginId": {"Fn::GetAtt": ["HostOrigin", "Id"]}, "OriginReadTimeout": 60}
-    endpoint = props("HostOrigin")["VpcOriginEndpointConfig"]
-    assert endpoint["Arn"] == {
-        "Fn::Sub": "arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:instance/${Instance}"
+    assert origin["DomainName"] == address
+    assert origin["VpcOriginConfig"] == {
+        "VpcOriginId": {"Fn::GetAtt": [origin_resource, "Id"]},
+        "OriginReadTimeout": 60,
     }
+    endpoint = resolved[origin_resource]["Properties"]["VpcOriginEndpointConfig"]
+    assert endpoint["Arn"] == endpoint_arn
     assert (endpoint["OriginProtocolPolicy"], endpoint["HTTPPort"]) == ("http-only", 80)
+    # Exactly the topology's origin exists.
+    assert {"HostOrigin", "LoadBalancerOrigin"} & resolved.keys() == {origin_resource}
 
 
 def test_cloudfront_sends_the_stacks_origin_secret_which_the_host_hands_the_web():
