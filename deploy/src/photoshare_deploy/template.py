@@ -131,7 +131,11 @@ def for_parameters(data: dict[str, Any], values: dict[str, str] | None = None) -
 
     made = dict(data)
     for section in ("Resources", "Outputs"):
-        kept = {name: body for name, body in data.get(section, {}).items() if _made(body, holds)}
+        kept = {
+            name: {key: item for key, item in body.items() if key != "Condition"}
+            for name, body in data.get(section, {}).items()
+            if _made(body, holds)
+        }
         made[section] = decide(kept)
     return made
 

@@ -446,7 +446,11 @@ class CloudWatchAlarm(_Shim, CloudFormationModel):
         account_id: str,
         region_name: str,
     ) -> "CloudWatchAlarm":
-        cls._put(region_name, {"AlarmName": original_resource.id, **cloudformation_json["Properties"]})
+        properties = cloudformation_json["Properties"]
+        # moto replaces an instance within the same update and its Ref is briefly empty: keep the
+        # alarm as it was then (CloudFormation would wait for the replacement).
+        if all("Value" in dimension for dimension in properties.get("Dimensions", [])):
+            cls._put(region_name, {"AlarmName": original_resource.id, **properties})
         return original_resource
 
     def delete(self, account_id: str, region_name: str) -> None:

@@ -216,7 +216,8 @@ def test_status_update_and_down(aws: None, capsys: pytest.CaptureFixture[str]):
 def _before_accounts() -> dict[str, Any]:
     """The template as it was before accounts: no pool, client or distribution; port 80 open to a CIDR."""
     old = template.for_parameters(template.load())  # one host, before the scaled topology too
-    del old["Conditions"]["IsScaled"], old["Parameters"]["Topology"]
+    del old["Conditions"]["IsScaled"], old["Conditions"]["IsSingle"]
+    del old["Parameters"]["Topology"], old["Outputs"]["Topology"]
     accounts = ("UserPool", "UserPoolClient", "UsernameRuleFunction", "UsernameRuleRole", "UsernameRuleLogGroup")
     for name in (*accounts, "UsernameRulePermission", "Distribution", "HostOrigin", "OriginSecret"):
         del old["Resources"][name]
