@@ -16,6 +16,8 @@ on the real template against moto:
 - alarms (AWS::CloudWatch::Alarm) and scaling policies (AWS::AutoScaling::ScalingPolicy) are made
   through moto's own API from the template's properties (their names are the API's), so a test
   and `photoshare-deploy status` read them back as from AWS;
+- the load balancer's LoadBalancerFullName and the target group's TargetGroupFullName (the
+  dimensions of their CloudWatch metrics), which moto's models do not give, are made from their ARNs;
 - a stack update leaves out the resources whose Condition is false (moto's would update them from
   nothing);
 - the scaled topology's ElastiCache replication group, subnet group and parameter group, the SNS
@@ -36,6 +38,7 @@ import boto3
 from moto.cloudformation import parsing
 from moto.cognitoidp.models import CognitoIdpBackend, cognitoidp_backends
 from moto.core.common_models import CloudFormationModel
+from moto.elbv2.models import FakeLoadBalancer, FakeTargetGroup
 from moto.secretsmanager.models import secretsmanager_backends
 
 
@@ -368,14 +371,16 @@ class _Record(_Shim):
 
 class ElastiCacheReplicationGroup(_Record, CloudFormationModel):
     __module__ = _MODULE
-    """AWS::ElastiCache::ReplicationGroup: a record with a primary endpoint on port 6379."""
+    """AWS::ElastiCache::ReplicationGroup: a record with a primary endpoint address. moto's Fn::Sub
+    passes only the second part of ${Broker.PrimaryEndPoint.Address}, so "PrimaryEndPoint" is it too."""
 
     TYPE = "AWS::ElastiCache::ReplicationGroup"
-    ATTRIBUTES = ("PrimaryEndPoint.Address", "PrimaryEndPoint.Port")
+    ATTRIBUTES = ("PrimaryEndPoint.Address", "PrimaryEndPoint")
     made: dict[str, _Record] = {}
 
     def cfn_attributes(self) -> dict[str, str]:
-        return {"PrimaryEndPoint.Address": f"master.{self.id}.cache.amazonaws.com", "PrimaryEndPoint.Port": "6379"}
+        address = f"master.{self.id}.cache.amazonaws.com"
+        return {"PrimaryEndPoint.Address": address, "PrimaryEndPoint": address}
 
 
 class ElastiCacheSubnetGroup(_Record, CloudFormationModel):
@@ -476,7 +481,11 @@ class AutoScalingPolicy(_Shim, CloudFormationModel):
             given["TargetTrackingConfiguration"] = _numbers(given["TargetTrackingConfiguration"], "TargetValue")
         if "EstimatedInstanceWarmup" in given:
             given["EstimatedInstanceWarmup"] = int(given["EstimatedInstanceWarmup"])
-        return _api("autoscaling", region_name).put_scaling_policy(PolicyName=name, **given)["PolicyARN"]
+        api = _api("autoscaling", region_name)
+        api.put_scaling_policy(PolicyName=name, **given)
+        group = given["AutoScalingGroupName"]
+        [made] = api.describe_policies(AutoScalingGroupName=group, PolicyNames=[name])["ScalingPolicies"]
+        return str(made["PolicyARN"])
 
     @classmethod
     def create_from_cloudformation_json(  # type: ignore[misc]
@@ -512,6 +521,29 @@ def _api(service: str, region_name: str) -> Any:
     """moto's own API, from inside its CloudFormation (the test's mock_aws is active)."""
     return boto3.client(service, region_name=region_name)
 
+
+def _full_name(arn: str) -> str:
+    """A CloudWatch LoadBalancer or TargetGroup dimension: the ARN after "loadbalancer/" (or from "targetgroup/")."""
+    resource = arn.split(":", 5)[5]
+    return resource.removeprefix("loadbalancer/")
+
+
+def _with_full_name(model: Any, attribute: str) -> None:
+    given = getattr(model, "get_cfn_attribute", None)
+
+    def get_cfn_attribute(self: Any, attribute_name: str) -> Any:
+        if attribute_name == attribute:
+            return _full_name(self.arn)
+        if given is None:
+            raise NotImplementedError(f"{model.__name__}.{attribute_name}")
+        return given(self, attribute_name)
+
+    model.get_cfn_attribute = get_cfn_attribute
+    model.has_cfn_attr = classmethod(lambda cls, name: True)
+
+
+_with_full_name(FakeLoadBalancer, "LoadBalancerFullName")
+_with_full_name(FakeTargetGroup, "TargetGroupFullName")
 
 # moto's stack update "modifies" a resource whose Condition is false as well, from nothing (its
 # create leaves such a resource out, as CloudFormation does): leave it out of updates too.

@@ -12,6 +12,7 @@ import yaml
 from photoshare_deploy import template
 from photoshare_shared import cloudmetrics, usernames
 from photoshare_shared.schema import table_definition
+from photoshare_shared.settings import Settings
 from photoshare_shared.userpool import client_definition, user_pool_definition
 from photoshare_web.origin import ORIGIN_HEADER
 
@@ -411,3 +412,95 @@ def test_host_runs_the_six_services_from_the_aws_compose_files_with_awslogs():
 )
 def test_cli_managed_parameters_exist(name: str):
     assert name in TEMPLATE["Parameters"] and name in template.MANAGED
+
+
+SCALED = template.for_parameters(TEMPLATE, {"Topology": "scaled"})["Resources"]
+SINGLE = template.for_parameters(TEMPLATE, {"Topology": "single"})["Resources"]
+
+
+def test_single_is_the_one_host_and_scaled_has_no_host():
+    assert {"Instance", "PublicAddress", "HostOrigin", "HostStatusAlarm"} <= SINGLE.keys()
+    fleet = {"WebGroup", "WorkerGroup", "BeatGroup", "LoadBalancer", "Broker", "FleetLaunchTemplate"}
+    assert not fleet & SINGLE.keys()
+    assert fleet <= SCALED.keys() and not {"Instance", "PublicAddress", "HostOrigin"} & SCALED.keys()
+    # What both share is one definition: the data, accounts, CloudFront, logs and alarms.
+    shared = {"PhotoBucket", "PhotoTable", "UserPool", "Distribution", "LogGroup", "AlarmTopic", "Dashboard"}
+    assert shared <= SINGLE.keys() & SCALED.keys()
+    assert TEMPLATE["Parameters"]["Topology"]["Default"] == "single"
+
+
+def test_the_broker_is_one_shard_over_two_zones_encrypted_with_a_token_and_never_evicts():
+    broker = SCALED["Broker"]["Properties"]
+    assert broker["Engine"] == "redis" and broker["NumCacheClusters"] == 2
+    assert "NumNodeGroups" not in broker  # cluster mode disabled: Celery's transport needs one keyspace
+    assert broker["AutomaticFailoverEnabled"] and broker["MultiAZEnabled"]
+    assert broker["TransitEncryptionEnabled"] and broker["AtRestEncryptionEnabled"]
+    assert broker["AuthToken"] == {"Fn::Sub": "{{resolve:secretsmanager:${BrokerAuthToken}:SecretString}}"}
+    assert SCALED["BrokerAuthToken"]["Properties"]["GenerateSecretString"]["ExcludePunctuation"] is True
+    parameters = SCALED["BrokerParameterGroup"]["Properties"]["Properties"]
+    assert parameters == {"maxmemory-policy": "noeviction", "cluster-enabled": "no"}
+    # Only the fleet reaches it, and the fleet speaks rediss:// to it.
+    [rule] = SCALED["BrokerSecurityGroup"]["Properties"]["SecurityGroupIngress"]
+    assert rule["SourceSecurityGroupId"] == {"Fn::GetAtt": ["FleetSecurityGroup", "GroupId"]}
+    assert (
+        'REDIS_URL=rediss://:$(secret "$BROKER_AUTH_SECRET_ARN")@' in (ROOT / "deploy/host/deploy-fleet.sh").read_text()
+    )
+
+
+def test_exactly_one_beat_and_a_drained_scale_in_for_workers():
+    beat = SCALED["BeatGroup"]
+    assert (beat["Properties"]["MinSize"], beat["Properties"]["MaxSize"]) == (1, 1)
+    assert beat["UpdatePolicy"]["AutoScalingRollingUpdate"]["MinInstancesInService"] == 0  # replaced, never doubled
+    [hook] = SCALED["WorkerGroup"]["Properties"]["LifecycleHookSpecificationList"]
+    assert hook["LifecycleTransition"] == "autoscaling:EC2_INSTANCE_TERMINATING"
+    env = SCALED["FleetLaunchTemplate"]["Metadata"]["AWS::CloudFormation::Init"]["app"]["files"]
+    assert f"WORKER_DRAIN_HOOK={hook['LifecycleHookName']}\n" in env["/etc/photoshare/deploy.env"]["content"]["Fn::Sub"]
+    # The worker's warm shutdown fits in the hook's wait, and outlasts the longest job.
+    compose = yaml.safe_load((ROOT / "compose.yaml").read_text())
+    grace_s = int(compose["services"]["worker"]["stop_grace_period"].rstrip("s"))
+    assert Settings().task_time_limit_s < grace_s < hook["HeartbeatTimeout"]
+    drain = (ROOT / "deploy/host/drain-on-scale-in.sh").read_text()
+    assert "stop worker" in drain and "complete-lifecycle-action" in drain
+    deploy_fleet = (ROOT / "deploy/host/deploy-fleet.sh").read_text()
+    assert "beat) build=(worker); services=(beat metrics)" in deploy_fleet
+
+
+def test_the_load_balancer_is_internal_and_only_cloudfront_reaches_it():
+    balancer = SCALED["LoadBalancer"]["Properties"]
+    assert balancer["Scheme"] == "internal"
+    assert balancer["SecurityGroups"] == [{"Fn::GetAtt": ["WebSecurityGroup", "GroupId"]}]
+    [rule] = SCALED["FleetSecurityGroup"]["Properties"]["SecurityGroupIngress"]
+    assert rule["SourceSecurityGroupId"] == {"Fn::GetAtt": ["WebSecurityGroup", "GroupId"]}
+    web = SCALED["WebScaling"]["Properties"]["TargetTrackingConfiguration"]
+    assert web["PredefinedMetricSpecification"]["PredefinedMetricType"] == "ALBRequestCountPerTarget"
+
+
+ALARMS = {
+    "single": {"OldestQueuedAlarm", "FailureRatioAlarm", "MetricsMissingAlarm", "HostStatusAlarm"},
+    "scaled": {
+        "OldestQueuedAlarm",
+        "FailureRatioAlarm",
+        "MetricsMissingAlarm",
+        "FleetStatusAlarm",
+        "LoadBalancer5xxAlarm",
+        "UnhealthyTargetsAlarm",
+        "BrokerMemoryAlarm",
+        "BrokerEvictionsAlarm",
+        "BrokerFailoverAlarm",
+        "WorkersAtMaximumAlarm",
+    },
+}
+
+
+@pytest.mark.parametrize("topology", ["single", "scaled"])
+def test_every_alarm_wakes_someone_and_says_when_it_is_over(topology: str):
+    resources = SCALED if topology == "scaled" else SINGLE
+    alarms = {name: body["Properties"] for name, body in resources.items() if body["Type"] == "AWS::CloudWatch::Alarm"}
+    assert alarms.keys() == ALARMS[topology]
+    for name, alarm in alarms.items():
+        assert alarm["AlarmActions"] == [{"Ref": "AlarmTopic"}] == alarm["OKActions"], name
+        assert alarm["AlarmName"]["Fn::Sub"].startswith("${AWS::StackName}-"), name  # status finds them by prefix
+        assert alarm["AlarmDescription"], name
+    subscription = TEMPLATE["Resources"]["AlarmEmailSubscription"]
+    assert subscription["Condition"] == "HasAlarmEmail"
+    assert subscription["Properties"]["Endpoint"] == {"Ref": "AlarmEmail"}
