@@ -9,7 +9,7 @@ release=$(realpath "$1")
 role=$2
 state=/etc/photoshare
 # shellcheck source=/dev/null
-# As deploy.sh, plus PHOTOSHARE_SESSION_SECRET_ARN, BROKER_HOST, BROKER_PORT, BROKER_AUTH_SECRET_ARN,
+# As deploy.sh, plus PHOTOSHARE_SITE_URL, PHOTOSHARE_SESSION_SECRET_ARN, BROKER_HOST, BROKER_PORT, BROKER_AUTH_SECRET_ARN,
 # WORKER_GROUP and WORKER_DRAIN_HOOK (from the stack's launch template)
 source "$state/deploy.env"
 
@@ -45,6 +45,11 @@ umask 077
   echo "WEB_PORT=80"
   echo "IMAGE_TAG=$APP_VERSION"
 } > "$state/compose.env"
+
+# The load balancer sets X-Forwarded-Proto to its own listener's scheme (http), so the web cannot
+# learn the viewer's https from the proxies here: its absolute links start with the site's address
+# instead (compose passes PHOTOSHARE_SITE_URL on from this environment).
+export PHOTOSHARE_SITE_URL
 
 # --no-deps: the broker is ElastiCache, not the compose file's redis container.
 compose=(docker compose --project-name photoshare --project-directory "$release"
