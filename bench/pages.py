@@ -23,6 +23,7 @@ def photo_items(count: int, *, exif: bool = True) -> list[dict[str, Any]]:
     """`count` READY items, one second apart, with thumbnails and EXIF as the worker leaves them."""
     from decimal import Decimal
 
+    from photoshare_shared.catalog.item import to_item
     from photoshare_shared.photo import Photo, Status, Thumbnail
 
     items = []
@@ -51,7 +52,7 @@ def photo_items(count: int, *, exif: bool = True) -> list[dict[str, Any]]:
                 "large": Thumbnail(f"thumbnails/{pid}/large.jpg", 960, 1280, "image/jpeg"),
             },
         )
-        items.append(photo.to_item())
+        items.append(to_item(photo))
     return items
 
 
@@ -63,10 +64,10 @@ def fill(table: Any, count: int = PHOTOS) -> None:
 
 
 def aws_clients(app: Any) -> list[Any]:
-    """Every boto3 client the app's services hold (store, signer, catalog and attention tables)."""
-    services = app.extensions["photoshare"]
+    """Every boto3 client the app's backends hold (store, signer, catalog and attention tables)."""
+    backends = app.extensions["photoshare"]
     found = []
-    for holder in vars(services).values():
+    for holder in vars(backends).values():
         for name in ("_client", "_signer", "_table"):
             obj = getattr(holder, name, None)
             client = getattr(getattr(obj, "meta", None), "client", obj) if name == "_table" else obj

@@ -8,9 +8,8 @@ from imagegen import photo_bytes
 from kombu.exceptions import OperationalError
 from werkzeug.http import parse_options_header
 
-from photoshare_shared.catalog import ProcessingResult
 from photoshare_shared.imageformats import ACCEPTED_NAMES
-from photoshare_shared.photo import Status, Thumbnail
+from photoshare_shared.photo import ProcessingResult, Status, Thumbnail
 
 
 def upload(client, data: bytes, filename: str = "holiday.jpg", content_type: str = "image/jpeg"):

@@ -5,7 +5,7 @@ A viewer is the photo's owner, another person (signed in or not), or whoever hol
 
 from dataclasses import dataclass
 
-from photoshare_shared.links import ShareLink
+from photoshare_shared.catalog.links import ShareLink
 from photoshare_shared.photo import Photo, Visibility
 
 

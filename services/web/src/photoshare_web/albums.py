@@ -7,8 +7,8 @@ from werkzeug.wrappers import Response
 
 from photoshare_web import sharing
 from photoshare_web.accounts.current import require_user
-from photoshare_web.errors import Refused
-from photoshare_web.services import services
+from photoshare_web.current_backends import current_backends
+from photoshare_web.errors import HttpError
 
 bp = Blueprint("albums", __name__)
 
@@ -20,7 +20,7 @@ _BACK = re.compile(r"/(mine|photos/[0-9A-HJKMNP-TV-Z]{26})")
 def albums_page() -> str:
     """One's albums, newest first, and a form to make one."""
     owner = require_user("see your albums")
-    albums, _ = services().albums.own(owner_id=owner.sub, limit=100)
+    albums, _ = current_backends().albums.own(owner_id=owner.sub, limit=100)
     return render_template("albums.html", albums=[sharing.album_json(a) for a in albums])
 
 
@@ -30,7 +30,7 @@ def create() -> Response:
     title, description = sharing.album_words(
         request.form.get("title"), request.form.get("description", ""), title_required=True
     )
-    album = services().albums.create(owner_id=owner.sub, title=title or "", description=description or "")
+    album = current_backends().albums.create(owner_id=owner.sub, title=title or "", description=description or "")
     flash(f"Album “{album.title}” made.")
     return redirect(url_for("albums.album_page", album_id=album.album_id), code=303)
 
@@ -39,7 +39,9 @@ def create() -> Response:
 def album_page(album_id: str) -> str:
     """One's album: its cover, its photos newest first, and its forms."""
     album = sharing.find_own_album(album_id, "see your albums")
-    page = sharing.album_page(album, cursor=request.args.get("cursor") or None, limit=services().settings.page_size)
+    page = sharing.album_page(
+        album, cursor=request.args.get("cursor") or None, limit=current_backends().settings.page_size
+    )
     return render_template("album.html", album=page, paged=bool(request.args.get("cursor")))
 
 
@@ -49,7 +51,7 @@ def edit(album_id: str) -> Response:
     title, description = sharing.album_words(
         request.form.get("title"), request.form.get("description", ""), title_required=True
     )
-    services().albums.describe(album, title=title, description=description)
+    current_backends().albums.describe(album, title=title, description=description)
     flash("Album saved.")
     return redirect(url_for("albums.album_page", album_id=album.album_id), code=303)
 
@@ -57,7 +59,7 @@ def edit(album_id: str) -> Response:
 @bp.post("/albums/<album_id>/delete")
 def delete(album_id: str) -> Response:
     album = sharing.find_own_album(album_id, "delete your albums")
-    services().albums.delete(album_id=album.album_id)
+    current_backends().albums.delete(album_id=album.album_id)
     flash(f"Deleted the album “{album.title}”; its photos are still in My photos.")
     return redirect(url_for("albums.albums_page"), code=303)
 
@@ -68,7 +70,7 @@ def add_photos_form() -> Response:
     album = sharing.find_own_album(request.form.get("album_id", ""), "change your albums")
     photo_ids = request.form.getlist("photo_ids")
     if not photo_ids:
-        raise Refused(400, "Select at least one photo first.")
+        raise HttpError(400, "Select at least one photo first.")
     added = sharing.add_photos(album, photo_ids)
     flash(f"Added {added} photo(s) to “{album.title}”.")
     back = request.form.get("next", "")
@@ -80,6 +82,6 @@ def add_photos_form() -> Response:
 @bp.post("/albums/<album_id>/photos/<photo_id>/remove")
 def remove_photo(album_id: str, photo_id: str) -> Response:
     album = sharing.find_own_album(album_id, "change your albums")
-    services().albums.remove_photo(album_id=album.album_id, photo_id=photo_id)
+    current_backends().albums.remove_photo(album_id=album.album_id, photo_id=photo_id)
     flash("Removed from the album (the photo is still in My photos).")
     return redirect(url_for("albums.album_page", album_id=album.album_id), code=303)

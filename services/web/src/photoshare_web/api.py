@@ -4,16 +4,16 @@ from typing import Any
 
 from flask import Blueprint, request, url_for
 
-from photoshare_shared.cursor import InvalidCursor
+from photoshare_shared.catalog.cursor import InvalidCursor
 from photoshare_web import operations
 from photoshare_web.accounts.current import protect_cookie_writes, require_user
+from photoshare_web.current_backends import current_backends
 from photoshare_web.dispatch import dispatcher
-from photoshare_web.errors import Refused
-from photoshare_web.jobs import current_overview
+from photoshare_web.errors import HttpError
+from photoshare_web.jobs_overview import current_overview
 from photoshare_web.ratelimit import retry_limit, upload_limit
 from photoshare_web.requestinput import bool_field, json_object, query_int, visibility_field
 from photoshare_web.serialize import photo_json
-from photoshare_web.services import services
 from photoshare_web.uploads import accept_upload
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -29,32 +29,34 @@ def upload_photo() -> tuple[dict[str, Any], int, dict[str, str]]:
     """Accept one image (multipart field `file`): 202 and the photo, processed in the background."""
     owner = require_user("upload photos")
     if len(request.files.getlist("file")) > 1:
-        raise Refused(400, "Send one photo per request in the form field 'file'.")
+        raise HttpError(400, "Send one photo per request in the form field 'file'.")
     photo = accept_upload(
         request.files.get("file"),
         owner=owner,
-        services=services(),
+        backends=current_backends(),
         jobs=dispatcher(),
         visibility=request.form.get("visibility"),
     )
     location = url_for("api.get_photo", photo_id=photo.photo_id)
-    return photo_json(photo, services().store, operations.sight(photo)), 202, {"Location": location}
+    return photo_json(photo, current_backends().store, operations.sight(photo)), 202, {"Location": location}
 
 
 @bp.get("/photos")
 def list_photos() -> dict[str, Any]:
     """A page of public photos, newest first: {"items": [...], "next_cursor": ...}; `owner=me`: all
     of yours, private ones included."""
-    limit = query_int("limit", default=services().settings.page_size, low=1, high=MAX_PAGE_SIZE)
+    limit = query_int("limit", default=current_backends().settings.page_size, low=1, high=MAX_PAGE_SIZE)
     owner = request.args.get("owner")
     if owner not in (None, "", "me"):
-        raise Refused(400, "owner can only be 'me' (your own photos).")
+        raise HttpError(400, "owner can only be 'me' (your own photos).")
     owner_id = require_user("list your photos").sub if owner == "me" else None
     try:
-        page = services().catalog.page(limit=limit, cursor=request.args.get("cursor") or None, owner_id=owner_id)
+        page = current_backends().catalog.page(
+            limit=limit, cursor=request.args.get("cursor") or None, owner_id=owner_id
+        )
     except InvalidCursor as error:
-        raise Refused(400, "The cursor is not valid: use next_cursor from a previous page.") from error
-    store = services().store
+        raise HttpError(400, "The cursor is not valid: use next_cursor from a previous page.") from error
+    store = current_backends().store
     items = [photo_json(p, store, operations.sight(p)) for p in page.photos]
     return {"items": items, "next_cursor": page.next_cursor}
 
@@ -63,7 +65,7 @@ def list_photos() -> dict[str, Any]:
 def get_photo(photo_id: str) -> dict[str, Any]:
     """One photo, or 404 (also for another person's private photo)."""
     photo = operations.find_photo(photo_id)
-    return photo_json(photo, services().store, operations.sight(photo))
+    return photo_json(photo, current_backends().store, operations.sight(photo))
 
 
 @bp.patch("/photos/<photo_id>")
@@ -73,21 +75,21 @@ def change_photo(photo_id: str) -> dict[str, Any]:
     body = json_object('{"visibility": "private"|"public", "share_location": true|false, "allow_download": true|false}')
     unknown = set(body) - {"visibility", "share_location", "allow_download"}
     if unknown:
-        raise Refused(400, f"Unknown field(s): {', '.join(sorted(unknown))}.")
+        raise HttpError(400, f"Unknown field(s): {', '.join(sorted(unknown))}.")
     changed = operations.change_sharing(
         photo,
         visibility=visibility_field(body, "visibility"),
         share_location=bool_field(body, "share_location"),
         allow_download=bool_field(body, "allow_download"),
     )
-    return photo_json(changed, services().store, operations.sight(changed))
+    return photo_json(changed, current_backends().store, operations.sight(changed))
 
 
 @bp.get("/account/preferences")
 def preferences() -> dict[str, Any]:
     """The signed-in account's default visibility for new uploads."""
     owner = require_user("see your preferences")
-    return {"default_visibility": services().preferences.default_visibility(owner.sub).value}
+    return {"default_visibility": current_backends().preferences.default_visibility(owner.sub).value}
 
 
 @bp.patch("/account/preferences")
@@ -96,8 +98,8 @@ def change_preferences() -> dict[str, Any]:
     owner = require_user("change your preferences")
     chosen = visibility_field(json_object('{"default_visibility": "private"|"public"}'), "default_visibility")
     if chosen is None:
-        raise Refused(400, 'Send JSON: {"default_visibility": "private"|"public"}.')
-    services().preferences.set_default_visibility(owner.sub, chosen)
+        raise HttpError(400, 'Send JSON: {"default_visibility": "private"|"public"}.')
+    current_backends().preferences.set_default_visibility(owner.sub, chosen)
     return {"default_visibility": chosen.value}
 
 
@@ -115,7 +117,7 @@ def retry_photo(photo_id: str) -> tuple[dict[str, Any], int, dict[str, str]]:
     """Queue a FAILED photo again: 202; 409 when it is not FAILED. Only its owner may."""
     photo = operations.retry_photo(operations.find_own_photo(photo_id, "retry it"))
     location = url_for("api.get_photo", photo_id=photo.photo_id)
-    return photo_json(photo, services().store, operations.sight(photo)), 202, {"Location": location}
+    return photo_json(photo, current_backends().store, operations.sight(photo)), 202, {"Location": location}
 
 
 @bp.get("/jobs")

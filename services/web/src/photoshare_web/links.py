@@ -7,7 +7,7 @@ revoked link's images stop within that bound plus the max-age (docs/sharing.md).
 """
 
 from botocore.exceptions import ClientError
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, flash, make_response, redirect, render_template, request, send_file, url_for
 from werkzeug.wrappers import Response
 
 from photoshare_shared.imageformats import THUMBNAIL_SPECS
@@ -15,8 +15,9 @@ from photoshare_shared.keys import thumbnail_key
 from photoshare_web import operations, sharing
 from photoshare_web.access import through_link
 from photoshare_web.accounts.current import require_user
+from photoshare_web.current_backends import current_backends
+from photoshare_web.errors import HttpError
 from photoshare_web.ratelimit import share_password_limits
-from photoshare_web.services import services
 
 bp = Blueprint("links", __name__)
 
@@ -30,9 +31,9 @@ def link_page(token: str) -> str | tuple[str, int]:
     if not sharing.unlocked(link):
         return render_template("link_password.html", token=token, error=None)
     cursor = request.args.get("cursor") or None
-    content = sharing.link_content(link, cursor=cursor, limit=services().settings.page_size)
+    content = sharing.link_content(link, cursor=cursor, limit=current_backends().settings.page_size)
     if cursor is None:
-        services().links.count_view(link_id=link.link_id)
+        current_backends().links.count_view(link_id=link.link_id)
     return render_template("link.html", token=token, link=link, album=content.album, answer=content.answer)
 
 
@@ -52,19 +53,19 @@ def thumbnail(token: str, photo_id: str, size: str) -> Response:
     link = sharing.checked_link(token)
     spec = _SPECS.get(size)
     if spec is None or not sharing.unlocked(link) or not sharing.covers(link, photo_id):
-        abort(404, description="This link has no such image.")
+        raise HttpError(404, "This link has no such image.")
     # Thumbnails never change under their key, so the key names the content.
     etag = f"{photo_id}-{spec.name}"
-    max_age = services().settings.share_check_cache_s
+    max_age = current_backends().settings.share_check_cache_s
     if request.if_none_match.contains(etag):
         response = make_response("", 304)
     else:
         try:
-            body = services().store.open_thumbnail(thumbnail_key(photo_id, spec))
+            body = current_backends().store.open_thumbnail(thumbnail_key(photo_id, spec))
         except ClientError as error:
             if error.response["Error"]["Code"] not in ("NoSuchKey", "404"):
                 raise
-            abort(404, description="This image is not ready yet, or was deleted.")
+            raise HttpError(404, "This image is not ready yet, or was deleted.") from error
         response = send_file(body, mimetype=spec.content_type, conditional=False, etag=False)
     response.set_etag(etag)
     response.headers["Cache-Control"] = f"private, max-age={max_age}, must-revalidate"
@@ -77,10 +78,10 @@ def original(token: str, photo_id: str) -> Response:
     location unless the link shows locations."""
     link = sharing.checked_link(token)
     if not sharing.unlocked(link) or not sharing.covers(link, photo_id):
-        abort(404, description="This link has no such photo.")
+        raise HttpError(404, "This link has no such photo.")
     photo = operations.find_any_photo(photo_id)
     if photo is None:
-        abort(404, description="This link has no such photo.")
+        raise HttpError(404, "This link has no such photo.")
     return operations.send_original(photo, through_link(link))
 
 
@@ -88,7 +89,7 @@ def original(token: str, photo_id: str) -> Response:
 def shares_page() -> str:
     """One's share links with their view counts, newest first."""
     owner = require_user("see your share links")
-    links, _ = services().links.own(owner_id=owner.sub, limit=100)
+    links, _ = current_backends().links.own(owner_id=owner.sub, limit=100)
     return render_template("shares.html", links=[sharing.link_json(link) for link in links])
 
 
@@ -110,6 +111,6 @@ def create_form() -> Response:
 @bp.post("/shares/<link_id>/revoke")
 def revoke(link_id: str) -> Response:
     link = sharing.find_own_link(link_id)
-    services().links.revoke(link_id=link.link_id)
+    current_backends().links.revoke(link_id=link.link_id)
     flash("Link revoked: it no longer opens anything.")
     return redirect(url_for("links.shares_page"), code=303)

@@ -3,17 +3,17 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from photoshare_shared.cursor import InvalidCursor
+from photoshare_shared.catalog.cursor import InvalidCursor
 from photoshare_shared.imageformats import ACCEPTED_NAMES
 from photoshare_shared.photo import Visibility
 from photoshare_web import operations
 from photoshare_web.accounts.current import require_user
+from photoshare_web.current_backends import current_backends
 from photoshare_web.dispatch import dispatcher
-from photoshare_web.errors import Refused
-from photoshare_web.jobs import current_overview
+from photoshare_web.errors import HttpError
+from photoshare_web.jobs_overview import current_overview
 from photoshare_web.ratelimit import retry_limit, upload_limit
 from photoshare_web.serialize import photo_json
-from photoshare_web.services import services
 from photoshare_web.uploads import accept_upload
 
 bp = Blueprint("pages", __name__)
@@ -34,20 +34,22 @@ def my_photos() -> str:
 def _gallery_page(*, owner_id: str | None) -> str:
     cursor = request.args.get("cursor") or None
     try:
-        page = services().catalog.page(limit=services().settings.page_size, cursor=cursor, owner_id=owner_id)
+        page = current_backends().catalog.page(
+            limit=current_backends().settings.page_size, cursor=cursor, owner_id=owner_id
+        )
     except InvalidCursor as error:
-        raise Refused(400, "That page link is not valid; start again from the first page.") from error
-    photos = [photo_json(photo, services().store, operations.sight(photo)) for photo in page.photos]
+        raise HttpError(400, "That page link is not valid; start again from the first page.") from error
+    photos = [photo_json(photo, current_backends().store, operations.sight(photo)) for photo in page.photos]
     mine = owner_id is not None
     return render_template(
         "gallery.html",
         photos=photos,
         mine=mine,
-        albums=services().albums.own(owner_id=owner_id, limit=100)[0] if mine else [],
-        default_visibility=services().preferences.default_visibility(owner_id).value if mine else None,
+        albums=current_backends().albums.own(owner_id=owner_id, limit=100)[0] if mine else [],
+        default_visibility=current_backends().preferences.default_visibility(owner_id).value if mine else None,
         next_cursor=page.next_cursor,
         paged=bool(cursor),
-        max_mb=services().settings.max_upload_mb,
+        max_mb=current_backends().settings.max_upload_mb,
         accepted_names=ACCEPTED_NAMES,
     )
 
@@ -68,11 +70,11 @@ def upload() -> Response | tuple[str, int]:
         photo = accept_upload(
             request.files.get("file"),
             owner=owner,
-            services=services(),
+            backends=current_backends(),
             jobs=dispatcher(),
             visibility=request.form.get("visibility"),
         )
-    except Refused as refused:
+    except HttpError as refused:
         return _upload_page(error=refused.message), refused.status
     flash(f"Uploaded “{photo.filename}”; thumbnails are on their way.")
     return redirect(url_for("pages.photo_page", photo_id=photo.photo_id), code=303)
@@ -81,10 +83,10 @@ def upload() -> Response | tuple[str, int]:
 def _upload_page(error: str | None = None) -> str:
     return render_template(
         "upload.html",
-        max_mb=services().settings.max_upload_mb,
+        max_mb=current_backends().settings.max_upload_mb,
         accepted_names=ACCEPTED_NAMES,
         error=error,
-        default_visibility=services().preferences.default_visibility(require_user("upload photos").sub).value,
+        default_visibility=current_backends().preferences.default_visibility(require_user("upload photos").sub).value,
     )
 
 
@@ -92,14 +94,16 @@ def _upload_page(error: str | None = None) -> str:
 def photo_page(photo_id: str) -> str:
     """Large preview, metadata, download and delete."""
     found = operations.find_photo(photo_id)
-    newer, older = services().catalog.neighbours(photo=found)
+    newer, older = current_backends().catalog.neighbours(photo=found)
     sight = operations.sight(found)
-    photo = photo_json(found, services().store, sight)
+    photo = photo_json(found, current_backends().store, sight)
     return render_template(
         "photo.html",
         photo=photo,
         yours=sight.owner,
-        albums=services().albums.own(owner_id=found.owner_id, limit=100)[0] if sight.owner and found.owner_id else [],
+        albums=current_backends().albums.own(owner_id=found.owner_id, limit=100)[0]
+        if sight.owner and found.owner_id
+        else [],
         newer_id=newer.photo_id if newer else None,
         older_id=older.photo_id if older else None,
     )
@@ -118,7 +122,7 @@ def change_sharing(photo_id: str) -> Response:
     photo = operations.find_own_photo(photo_id, "change who sees it")
     visibility = request.form.get("visibility")
     if visibility not in ("private", "public"):
-        raise Refused(400, "Choose private or public.")
+        raise HttpError(400, "Choose private or public.")
     operations.change_sharing(
         photo,
         visibility=Visibility(visibility),
@@ -135,8 +139,8 @@ def change_default_visibility() -> Response:
     owner = require_user("change your preferences")
     visibility = request.form.get("default_visibility")
     if visibility not in ("private", "public"):
-        raise Refused(400, "Choose private or public.")
-    services().preferences.set_default_visibility(owner.sub, Visibility(visibility))
+        raise HttpError(400, "Choose private or public.")
+    current_backends().preferences.set_default_visibility(owner.sub, Visibility(visibility))
     flash(f"New uploads will be {visibility}.")
     return redirect(url_for("pages.my_photos"), code=303)
 
@@ -145,7 +149,7 @@ def change_default_visibility() -> Response:
 def confirm_delete(photo_id: str) -> str:
     """Ask before deleting (works without JavaScript)."""
     found = operations.find_own_photo(photo_id, "delete it")
-    photo = photo_json(found, services().store, operations.sight(found))
+    photo = photo_json(found, current_backends().store, operations.sight(found))
     return render_template("confirm_delete.html", photo=photo)
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from flask import request
 
 from photoshare_shared.photo import Visibility
-from photoshare_web.errors import Refused
+from photoshare_web.errors import HttpError
 
 # ASCII digits only: str.isdigit() passes "²" (which int() refuses) and other scripts' digits.
 # Nine of them bound the work, and stay under int()'s limit on digits.
@@ -22,7 +22,7 @@ def query_int(name: str, *, default: int, low: int, high: int) -> int:
     if raw is None:
         return default
     if not _WHOLE_NUMBER.fullmatch(raw) or not low <= int(raw) <= high:
-        raise Refused(400, f"{name} must be a whole number from {low} to {high}.")
+        raise HttpError(400, f"{name} must be a whole number from {low} to {high}.")
     return int(raw)
 
 
@@ -35,7 +35,7 @@ def json_object(expected: str) -> dict[str, Any]:
     except RecursionError:
         body = None
     if not isinstance(body, dict):
-        raise Refused(400, f"Send JSON: {expected}.")
+        raise HttpError(400, f"Send JSON: {expected}.")
     return body
 
 
@@ -43,7 +43,7 @@ def bool_field(body: dict[str, Any], name: str) -> bool | None:
     """A true/false field of a JSON body; None when absent."""
     value = body.get(name)
     if value is not None and not isinstance(value, bool):
-        raise Refused(400, f"{name} must be true or false.")
+        raise HttpError(400, f"{name} must be true or false.")
     return value
 
 
@@ -53,5 +53,5 @@ def visibility_field(body: dict[str, Any], name: str) -> Visibility | None:
     if value is None:
         return None
     if value not in ("private", "public"):
-        raise Refused(400, f"{name} must be 'private' or 'public'.")
+        raise HttpError(400, f"{name} must be 'private' or 'public'.")
     return Visibility(value)

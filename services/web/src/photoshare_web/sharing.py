@@ -5,21 +5,21 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import abort, current_app, request, session
+from flask import current_app, request, session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from photoshare_shared.albums import MAX_PAGE, Album
-from photoshare_shared.cursor import InvalidCursor
+from photoshare_shared.catalog.albums import MAX_PAGE, Album
+from photoshare_shared.catalog.cursor import InvalidCursor
+from photoshare_shared.catalog.links import ShareLink, link_id_of, new_token
 from photoshare_shared.imageformats import SMALL
 from photoshare_shared.keys import is_photo_id, thumbnail_key
-from photoshare_shared.links import ShareLink, link_id_of, new_token
 from photoshare_shared.photo import Photo, iso_utc, utc_now
 from photoshare_web import operations
 from photoshare_web.access import through_link
 from photoshare_web.accounts.current import require_user
-from photoshare_web.errors import Refused
+from photoshare_web.current_backends import current_backends
+from photoshare_web.errors import HttpError
 from photoshare_web.serialize import photo_json, site_link
-from photoshare_web.services import services
 
 MAX_TITLE_CHARS = 200
 MAX_DESCRIPTION_CHARS = 2000
@@ -37,9 +37,9 @@ _clock = time.monotonic  # the link caches' clock (tests move it)
 def find_own_album(album_id: str, action: str) -> Album:
     """The signed-in person's album: 401 anonymous, 404 missing or another's (albums are private)."""
     user = require_user(action)
-    album = services().albums.get(album_id=album_id) if is_photo_id(album_id) else None
+    album = current_backends().albums.get(album_id=album_id) if is_photo_id(album_id) else None
     if album is None or not album.is_owned_by(user.sub):
-        abort(404, description="There is no album with this id (it may have been deleted).")
+        raise HttpError(404, "There is no album with this id (it may have been deleted).")
     return album
 
 
@@ -47,11 +47,11 @@ def album_words(title: Any, description: Any, *, title_required: bool) -> tuple[
     """A title and a description checked as display text: 400 when bad."""
     if title is None:
         if title_required:
-            raise Refused(400, "An album needs a title.")
+            raise HttpError(400, "An album needs a title.")
     elif not isinstance(title, str) or not title.strip() or len(title.strip()) > MAX_TITLE_CHARS:
-        raise Refused(400, f"The title must be text of 1 to {MAX_TITLE_CHARS} characters.")
+        raise HttpError(400, f"The title must be text of 1 to {MAX_TITLE_CHARS} characters.")
     if description is not None and (not isinstance(description, str) or len(description) > MAX_DESCRIPTION_CHARS):
-        raise Refused(400, f"The description must be text of at most {MAX_DESCRIPTION_CHARS} characters.")
+        raise HttpError(400, f"The description must be text of at most {MAX_DESCRIPTION_CHARS} characters.")
     return (title.strip() if isinstance(title, str) else None), description
 
 
@@ -63,16 +63,16 @@ def add_photos(album: Album, photo_ids: Any) -> int:
         or len(photo_ids) > MAX_PHOTOS_PER_ADD
         or not all(isinstance(i, str) and is_photo_id(i) for i in photo_ids)
     ):
-        raise Refused(400, f"photo_ids must be a list of 1 to {MAX_PHOTOS_PER_ADD} photo ids.")
+        raise HttpError(400, f"photo_ids must be a list of 1 to {MAX_PHOTOS_PER_ADD} photo ids.")
     photos: list[Photo] = []
     for photo_id in dict.fromkeys(photo_ids):
         photo = operations.find_any_photo(photo_id)
         if photo is None:
-            abort(404, description=f"There is no photo {photo_id} (it may have been deleted).")
+            raise HttpError(404, f"There is no photo {photo_id} (it may have been deleted).")
         if not photo.is_owned_by(album.owner_id):
-            raise Refused(403, "Only your own photos can go in your albums.")
+            raise HttpError(403, "Only your own photos can go in your albums.")
         photos.append(photo)
-    return services().albums.add_photos(album, photos)
+    return current_backends().albums.add_photos(album, photos)
 
 
 def album_json(album: Album, *, link: ShareLink | None = None) -> dict[str, Any]:
@@ -80,7 +80,7 @@ def album_json(album: Album, *, link: ShareLink | None = None) -> dict[str, Any]
     cover = None
     if album.cover_photo_id:
         if link is None:
-            url = services().store.thumbnail_url(thumbnail_key(album.cover_photo_id, SMALL))
+            url = current_backends().store.thumbnail_url(thumbnail_key(album.cover_photo_id, SMALL))
         else:
             url = site_link("links.thumbnail", token=link.token, photo_id=album.cover_photo_id, size="small")
         cover = {"photo_id": album.cover_photo_id, "url": url}
@@ -100,10 +100,10 @@ def album_json(album: Album, *, link: ShareLink | None = None) -> dict[str, Any]
 def album_page(album: Album, *, cursor: str | None, limit: int, link: ShareLink | None = None) -> dict[str, Any]:
     """The album JSON with one page of its photos, newest first, as the owner or a link sees them."""
     try:
-        page = services().albums.page(album_id=album.album_id, limit=min(limit, MAX_PAGE), cursor=cursor)
+        page = current_backends().albums.page(album_id=album.album_id, limit=min(limit, MAX_PAGE), cursor=cursor)
     except InvalidCursor as error:
-        raise Refused(400, "The cursor is not valid: use next_cursor from a previous page.") from error
-    store = services().store
+        raise HttpError(400, "The cursor is not valid: use next_cursor from a previous page.") from error
+    store = current_backends().store
     items = [photo_json(p, store, through_link(link) if link else operations.sight(p)) for p in page.photos]
     return {**album_json(album, link=link), "items": items, "next_cursor": page.next_cursor}
 
@@ -123,13 +123,13 @@ def create_link(
     """A new link to one's own album or photo; 400 for a bad field, 404 for a missing target."""
     owner = require_user("share")
     if (album_id is None) == (photo_id is None):
-        raise Refused(400, "Share either an album (album_id) or a photo (photo_id).")
+        raise HttpError(400, "Share either an album (album_id) or a photo (photo_id).")
     if album_id is not None:
         find_own_album(str(album_id), "share it")
     else:
         operations.find_own_photo(str(photo_id), "share it")
     if password is not None and (not isinstance(password, str) or not 1 <= len(password) <= MAX_PASSWORD_CHARS):
-        raise Refused(400, f"The password must be text of 1 to {MAX_PASSWORD_CHARS} characters.")
+        raise HttpError(400, f"The password must be text of 1 to {MAX_PASSWORD_CHARS} characters.")
     token = new_token()
     link = ShareLink(
         link_id=link_id_of(token),
@@ -143,7 +143,7 @@ def create_link(
         allow_download=allow_download,
         show_location=show_location,
     )
-    services().links.create(link)
+    current_backends().links.create(link)
     return link
 
 
@@ -153,20 +153,20 @@ def _future_time(value: Any) -> str | None:
     try:
         moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
     except ValueError:
-        raise Refused(400, "expires_at must be an ISO 8601 time, e.g. 2026-12-31T23:00:00Z.") from None
+        raise HttpError(400, "expires_at must be an ISO 8601 time, e.g. 2026-12-31T23:00:00Z.") from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)  # a time without a zone is UTC
     if moment <= datetime.now(UTC):
-        raise Refused(400, "expires_at must be in the future.")
+        raise HttpError(400, "expires_at must be in the future.")
     return iso_utc(moment)
 
 
 def find_own_link(link_id: str) -> ShareLink:
     """The signed-in person's link, live or not; 404 otherwise."""
     user = require_user("manage your share links")
-    link = services().links.get(link_id=link_id) if len(link_id) == 32 and link_id.isalnum() else None
+    link = current_backends().links.get(link_id=link_id) if len(link_id) == 32 and link_id.isalnum() else None
     if link is None or not link.is_owned_by(user.sub):
-        abort(404, description="There is no share link with this id.")
+        raise HttpError(404, "There is no share link with this id.")
     return link
 
 
@@ -191,27 +191,27 @@ def link_json(link: ShareLink) -> dict[str, Any]:
 
 def open_link(token: str) -> ShareLink:
     """The live link of this token, read now; 404 for unknown, revoked and expired alike."""
-    link = services().links.open(token) if 16 <= len(token) <= 64 else None
+    link = current_backends().links.open(token) if 16 <= len(token) <= 64 else None
     if link is None:
-        abort(404, description=NO_SUCH_LINK)
+        raise HttpError(404, NO_SUCH_LINK)
     return link
 
 
 def checked_link(token: str) -> ShareLink:
     """The live link of this token as this web process last read it, at most
     PHOTOSHARE_SHARE_CHECK_CACHE_S ago (image requests: one GetItem per link per window)."""
-    ttl = services().settings.share_check_cache_s
+    ttl = current_backends().settings.share_check_cache_s
     cache: dict[str, tuple[float, ShareLink | None]] = current_app.extensions.setdefault("photoshare.links", {})
     now = _clock()
     seen = cache.get(token)
     if seen is None or now - seen[0] >= ttl:
-        link = services().links.open(token) if 16 <= len(token) <= 64 else None
+        link = current_backends().links.open(token) if 16 <= len(token) <= 64 else None
         if len(cache) > 10_000:
             cache.clear()
         seen = cache[token] = (now, link)
     link = seen[1]
     if link is None or not link.is_live():
-        abort(404, description=NO_SUCH_LINK)
+        raise HttpError(404, NO_SUCH_LINK)
     return link
 
 
@@ -244,14 +244,14 @@ def covers(link: ShareLink, photo_id: str) -> bool:
         return link.photo_id == photo_id
     if link.album_id is None or not is_photo_id(photo_id):
         return False
-    ttl = services().settings.share_check_cache_s
+    ttl = current_backends().settings.share_check_cache_s
     cache: dict[tuple[str, str], tuple[float, bool]] = current_app.extensions.setdefault("photoshare.members", {})
     now, key = _clock(), (link.album_id, photo_id)
     seen = cache.get(key)
     if seen is None or now - seen[0] >= ttl:
         if len(cache) > 50_000:
             cache.clear()
-        seen = cache[key] = (now, services().albums.contains(album_id=link.album_id, photo_id=photo_id))
+        seen = cache[key] = (now, current_backends().albums.contains(album_id=link.album_id, photo_id=photo_id))
     return seen[1]
 
 
@@ -266,12 +266,12 @@ class LinkContent:
 def link_content(link: ShareLink, *, cursor: str | None, limit: int) -> LinkContent:
     """The link's album page or photo, in the photo JSON a link's holder gets; 404 when gone."""
     if link.album_id is not None:
-        album = services().albums.get(album_id=link.album_id)
+        album = current_backends().albums.get(album_id=link.album_id)
         if album is None:
-            abort(404, description=NO_SUCH_LINK)
+            raise HttpError(404, NO_SUCH_LINK)
         return LinkContent(album, album_page(album, cursor=cursor, limit=limit, link=link))
     photo = operations.find_any_photo(link.photo_id or "")
     if photo is None:
-        abort(404, description=NO_SUCH_LINK)
-    item = photo_json(photo, services().store, through_link(link))
+        raise HttpError(404, NO_SUCH_LINK)
+    item = photo_json(photo, current_backends().store, through_link(link))
     return LinkContent(None, {"items": [item], "next_cursor": None})

@@ -4,13 +4,13 @@ from typing import Any
 
 from flask import Blueprint, request
 
-from photoshare_shared.cursor import InvalidCursor
+from photoshare_shared.catalog.cursor import InvalidCursor
 from photoshare_web import sharing
 from photoshare_web.accounts.current import protect_cookie_writes, require_user
-from photoshare_web.errors import Refused
+from photoshare_web.current_backends import current_backends
+from photoshare_web.errors import HttpError
 from photoshare_web.ratelimit import share_password_limits
 from photoshare_web.requestinput import bool_field, json_object, query_int
-from photoshare_web.services import services
 
 bp = Blueprint("sharing_api", __name__, url_prefix="/api")
 bp.before_request(protect_cookie_writes)
@@ -24,7 +24,7 @@ _SHARE_BODY = (
 
 
 def _limit() -> int:
-    return query_int("limit", default=services().settings.page_size, low=1, high=MAX_PAGE_SIZE)
+    return query_int("limit", default=current_backends().settings.page_size, low=1, high=MAX_PAGE_SIZE)
 
 
 @bp.post("/albums")
@@ -33,7 +33,7 @@ def create_album() -> tuple[dict[str, Any], int]:
     owner = require_user("make albums")
     body = json_object(_ALBUM_BODY)
     title, description = sharing.album_words(body.get("title"), body.get("description"), title_required=True)
-    album = services().albums.create(owner_id=owner.sub, title=title or "", description=description or "")
+    album = current_backends().albums.create(owner_id=owner.sub, title=title or "", description=description or "")
     return sharing.album_json(album), 201
 
 
@@ -42,11 +42,11 @@ def list_albums() -> dict[str, Any]:
     """One's own albums, newest first."""
     owner = require_user("list your albums")
     try:
-        albums, next_cursor = services().albums.own(
+        albums, next_cursor = current_backends().albums.own(
             owner_id=owner.sub, limit=_limit(), cursor=request.args.get("cursor") or None
         )
     except InvalidCursor as error:
-        raise Refused(400, "The cursor is not valid: use next_cursor from a previous page.") from error
+        raise HttpError(400, "The cursor is not valid: use next_cursor from a previous page.") from error
     return {"items": [sharing.album_json(a) for a in albums], "next_cursor": next_cursor}
 
 
@@ -63,14 +63,14 @@ def change_album(album_id: str) -> dict[str, Any]:
     album = sharing.find_own_album(album_id, "change your albums")
     body = json_object(_ALBUM_BODY)
     title, description = sharing.album_words(body.get("title"), body.get("description"), title_required=False)
-    return sharing.album_json(services().albums.describe(album, title=title, description=description))
+    return sharing.album_json(current_backends().albums.describe(album, title=title, description=description))
 
 
 @bp.delete("/albums/<album_id>")
 def delete_album(album_id: str) -> tuple[str, int]:
     """Delete one's album (its photos stay): 204."""
     album = sharing.find_own_album(album_id, "delete your albums")
-    services().albums.delete(album_id=album.album_id)
+    current_backends().albums.delete(album_id=album.album_id)
     return "", 204
 
 
@@ -79,7 +79,7 @@ def add_album_photos(album_id: str) -> dict[str, Any]:
     """Add one's own photos: {"photo_ids": [...]}; 403 when one is someone else's."""
     album = sharing.find_own_album(album_id, "change your albums")
     added = sharing.add_photos(album, json_object('{"photo_ids": [...]}').get("photo_ids"))
-    album = services().albums.get(album_id=album.album_id) or album
+    album = current_backends().albums.get(album_id=album.album_id) or album
     return {**sharing.album_json(album), "added": added}
 
 
@@ -87,8 +87,8 @@ def add_album_photos(album_id: str) -> dict[str, Any]:
 def remove_album_photo(album_id: str, photo_id: str) -> tuple[str, int]:
     """Take a photo out of one's album (the photo stays): 204; 404 when it was not in it."""
     album = sharing.find_own_album(album_id, "change your albums")
-    if not services().albums.remove_photo(album_id=album.album_id, photo_id=photo_id):
-        raise Refused(404, "That photo is not in this album.")
+    if not current_backends().albums.remove_photo(album_id=album.album_id, photo_id=photo_id):
+        raise HttpError(404, "That photo is not in this album.")
     return "", 204
 
 
@@ -113,18 +113,18 @@ def list_shares() -> dict[str, Any]:
     """One's share links, newest first, with their view counts (revoked and expired ones too)."""
     owner = require_user("list your share links")
     try:
-        links, next_cursor = services().links.own(
+        links, next_cursor = current_backends().links.own(
             owner_id=owner.sub, limit=_limit(), cursor=request.args.get("cursor") or None
         )
     except InvalidCursor as error:
-        raise Refused(400, "The cursor is not valid: use next_cursor from a previous page.") from error
+        raise HttpError(400, "The cursor is not valid: use next_cursor from a previous page.") from error
     return {"items": [sharing.link_json(link) for link in links], "next_cursor": next_cursor}
 
 
 @bp.delete("/shares/<link_id>")
 def revoke_share(link_id: str) -> tuple[str, int]:
     """Revoke one's link: 204, and from then on the link answers 404."""
-    services().links.revoke(link_id=sharing.find_own_link(link_id).link_id)
+    current_backends().links.revoke(link_id=sharing.find_own_link(link_id).link_id)
     return "", 204
 
 
@@ -139,7 +139,7 @@ def open_share(token: str) -> tuple[dict[str, Any], int] | dict[str, Any]:
     cursor = request.args.get("cursor") or None
     content = sharing.link_content(link, cursor=cursor, limit=_limit())
     if cursor is None:
-        services().links.count_view(link_id=link.link_id)
+        current_backends().links.count_view(link_id=link.link_id)
     return {
         **content.answer,
         "link": {

@@ -12,14 +12,14 @@ from typing import Any
 from boto3.dynamodb.conditions import Key
 from botocore.exceptions import ClientError
 
-from photoshare_shared import schema
-from photoshare_shared.cursor import InvalidCursor, decode_cursor, encode_cursor
+from photoshare_shared.catalog import item as item_shape
+from photoshare_shared.catalog.cursor import InvalidCursor, decode_cursor, encode_cursor
 from photoshare_shared.keys import new_photo_id
 from photoshare_shared.photo import Photo, utc_now
 
 # BatchGetItem takes at most 100 keys, so no page of an album is longer.
 MAX_PAGE = 100
-_LIST_FIELDS = frozenset({schema.PARTITION_KEY, schema.LISTS_PARTITION, schema.LISTS_SORT})
+_LIST_FIELDS = frozenset({item_shape.PARTITION_KEY, item_shape.LISTS_PARTITION, item_shape.LISTS_SORT})
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ class Album:
     @classmethod
     def from_item(cls, item: dict[str, Any]) -> "Album":
         return cls(
-            album_id=item[schema.PARTITION_KEY].removeprefix(schema.ALBUM_PREFIX),
+            album_id=item[item_shape.PARTITION_KEY].removeprefix(item_shape.ALBUM_PREFIX),
             owner_id=item["album_owner"],
             title=item["title"],
             created_at=item["created_at"],
@@ -60,26 +60,26 @@ class AlbumPage:
 
 
 def album_key(album_id: str) -> dict[str, str]:
-    return {schema.PARTITION_KEY: f"{schema.ALBUM_PREFIX}{album_id}"}
+    return {item_shape.PARTITION_KEY: f"{item_shape.ALBUM_PREFIX}{album_id}"}
 
 
 def member_key(album_id: str, photo_id: str) -> dict[str, str]:
-    return {schema.PARTITION_KEY: f"{schema.MEMBER_PREFIX}{album_id}#{photo_id}"}
+    return {item_shape.PARTITION_KEY: f"{item_shape.MEMBER_PREFIX}{album_id}#{photo_id}"}
 
 
 def member_item(album_id: str, photo: Photo) -> dict[str, Any]:
     """The item that puts one photo in one album, sorted by the photo's time in the album's list."""
     return {
         **member_key(album_id, photo.photo_id),
-        schema.LISTS_PARTITION: _members_list(album_id),
-        schema.LISTS_SORT: photo.gallery_sort,
+        item_shape.LISTS_PARTITION: _members_list(album_id),
+        item_shape.LISTS_SORT: item_shape.gallery_sort(photo),
         "member_photo": photo.photo_id,
         "added_at": utc_now(),
     }
 
 
 def _members_list(album_id: str) -> str:
-    return f"{schema.ALBUM_PREFIX}{album_id}"
+    return f"{item_shape.ALBUM_PREFIX}{album_id}"
 
 
 def _albums_list(owner_id: str) -> str:
@@ -99,8 +99,8 @@ class AlbumCatalog:
         self._table.put_item(
             Item={
                 **album_key(album.album_id),
-                schema.LISTS_PARTITION: _albums_list(owner_id),
-                schema.LISTS_SORT: f"{album.created_at}#{album.album_id}",
+                item_shape.LISTS_PARTITION: _albums_list(owner_id),
+                item_shape.LISTS_SORT: f"{album.created_at}#{album.album_id}",
                 "album_owner": owner_id,
                 "title": title,
                 "description": description,
@@ -108,7 +108,7 @@ class AlbumCatalog:
                 "photo_count": 0,
             },
             ConditionExpression="attribute_not_exists(#id)",
-            ExpressionAttributeNames={"#id": schema.PARTITION_KEY},
+            ExpressionAttributeNames={"#id": item_shape.PARTITION_KEY},
         )
         return album
 
@@ -129,7 +129,7 @@ class AlbumCatalog:
                 Key=album_key(album.album_id),
                 UpdateExpression="SET " + ", ".join(f"#{name} = :{name}" for name in changes),
                 ConditionExpression="attribute_exists(#id)",
-                ExpressionAttributeNames={"#id": schema.PARTITION_KEY, **{f"#{name}": name for name in changes}},
+                ExpressionAttributeNames={"#id": item_shape.PARTITION_KEY, **{f"#{name}": name for name in changes}},
                 ExpressionAttributeValues={f":{name}": value for name, value in changes.items()},
             )
         return replace(album, **changes)
@@ -138,16 +138,16 @@ class AlbumCatalog:
         """The album item, then its memberships (the photos stay)."""
         self._table.delete_item(Key=album_key(album_id))
         query: dict[str, Any] = {
-            "IndexName": schema.LISTS_INDEX,
-            "KeyConditionExpression": Key(schema.LISTS_PARTITION).eq(_members_list(album_id)),
+            "IndexName": item_shape.LISTS_INDEX,
+            "KeyConditionExpression": Key(item_shape.LISTS_PARTITION).eq(_members_list(album_id)),
             "ProjectionExpression": "#id",
-            "ExpressionAttributeNames": {"#id": schema.PARTITION_KEY},
+            "ExpressionAttributeNames": {"#id": item_shape.PARTITION_KEY},
         }
         with self._table.batch_writer() as batch:
             while True:
                 answer = self._table.query(**query)
                 for item in answer["Items"]:
-                    batch.delete_item(Key={schema.PARTITION_KEY: item[schema.PARTITION_KEY]})
+                    batch.delete_item(Key={item_shape.PARTITION_KEY: item[item_shape.PARTITION_KEY]})
                 if "LastEvaluatedKey" not in answer:
                     break
                 query["ExclusiveStartKey"] = answer["LastEvaluatedKey"]
@@ -160,24 +160,24 @@ class AlbumCatalog:
                 self._table.put_item(
                     Item=member_item(album.album_id, photo),
                     ConditionExpression="attribute_not_exists(#id)",
-                    ExpressionAttributeNames={"#id": schema.PARTITION_KEY},
+                    ExpressionAttributeNames={"#id": item_shape.PARTITION_KEY},
                 )
             except ClientError as error:
                 if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
                     raise
                 continue
             self._table.update_item(
-                Key={schema.PARTITION_KEY: photo.photo_id},
+                Key={item_shape.PARTITION_KEY: photo.photo_id},
                 UpdateExpression="ADD albums :album",
                 ConditionExpression="attribute_exists(#id)",
-                ExpressionAttributeNames={"#id": schema.PARTITION_KEY},
+                ExpressionAttributeNames={"#id": item_shape.PARTITION_KEY},
                 ExpressionAttributeValues={":album": {album.album_id}},
             )
             added.append(photo)
         if added:
             self._count(album.album_id, len(added))
-            newest = max(added, key=lambda photo: photo.gallery_sort)
-            self._offer_cover(album.album_id, newest.photo_id, newest.gallery_sort)
+            newest = max(added, key=item_shape.gallery_sort)
+            self._offer_cover(album.album_id, newest.photo_id, item_shape.gallery_sort(newest))
         return len(added)
 
     def remove_photo(self, *, album_id: str, photo_id: str) -> bool:
@@ -188,10 +188,10 @@ class AlbumCatalog:
         self._count(album_id, -1)
         try:
             self._table.update_item(
-                Key={schema.PARTITION_KEY: photo_id},
+                Key={item_shape.PARTITION_KEY: photo_id},
                 UpdateExpression="DELETE albums :album",
                 ConditionExpression="attribute_exists(#id)",
-                ExpressionAttributeNames={"#id": schema.PARTITION_KEY},
+                ExpressionAttributeNames={"#id": item_shape.PARTITION_KEY},
                 ExpressionAttributeValues={":album": {album_id}},
             )
         except ClientError as error:
@@ -222,27 +222,27 @@ class AlbumCatalog:
         if not photo_ids:
             return {}
         name = self._table.name
-        request = {name: {"Keys": [{schema.PARTITION_KEY: i} for i in photo_ids], "ConsistentRead": True}}
+        request = {name: {"Keys": [{item_shape.PARTITION_KEY: i} for i in photo_ids], "ConsistentRead": True}}
         found: dict[str, Photo] = {}
         while request:
             # The Table's own client, which takes and gives plain Python values like the Table.
             answer = self._table.meta.client.batch_get_item(RequestItems=request)
             for item in answer["Responses"].get(name, []):
-                photo = Photo.from_item(item)
+                photo = item_shape.from_item(item)
                 found[photo.photo_id] = photo
             request = answer.get("UnprocessedKeys") or {}  # only under throttling
         return found
 
     def _list_page(self, list_id: str, limit: int, cursor: str | None) -> tuple[list[dict[str, Any]], str | None]:
         query: dict[str, Any] = {
-            "IndexName": schema.LISTS_INDEX,
-            "KeyConditionExpression": Key(schema.LISTS_PARTITION).eq(list_id),
+            "IndexName": item_shape.LISTS_INDEX,
+            "KeyConditionExpression": Key(item_shape.LISTS_PARTITION).eq(list_id),
             "ScanIndexForward": False,
             "Limit": limit + 1,
         }
         if cursor:
             start = decode_cursor(cursor, fields=_LIST_FIELDS)
-            if start[schema.LISTS_PARTITION] != list_id:
+            if start[item_shape.LISTS_PARTITION] != list_id:
                 raise InvalidCursor("cursor belongs to another list")
             query["ExclusiveStartKey"] = start
         items = self._table.query(**query)["Items"]
@@ -258,7 +258,7 @@ class AlbumCatalog:
                 Key=album_key(album_id),
                 UpdateExpression="ADD photo_count :change",
                 ConditionExpression="attribute_exists(#id)",
-                ExpressionAttributeNames={"#id": schema.PARTITION_KEY},
+                ExpressionAttributeNames={"#id": item_shape.PARTITION_KEY},
                 ExpressionAttributeValues={":change": change},
             )
         except ClientError as error:
@@ -274,7 +274,7 @@ class AlbumCatalog:
                 ConditionExpression=(
                     "attribute_exists(#id) AND (attribute_not_exists(cover_sort) OR cover_sort < :sort)"
                 ),
-                ExpressionAttributeNames={"#id": schema.PARTITION_KEY},
+                ExpressionAttributeNames={"#id": item_shape.PARTITION_KEY},
                 ExpressionAttributeValues={":photo": photo_id, ":sort": sort},
             )
         except ClientError as error:
@@ -288,7 +288,7 @@ class AlbumCatalog:
             self._table.update_item(
                 Key=album_key(album_id),
                 UpdateExpression="SET cover_photo_id = :photo, cover_sort = :sort",
-                ExpressionAttributeValues={":photo": items[0]["member_photo"], ":sort": items[0][schema.LISTS_SORT]},
+                ExpressionAttributeValues={":photo": items[0]["member_photo"], ":sort": items[0][item_shape.LISTS_SORT]},
             )
         else:
             self._table.update_item(Key=album_key(album_id), UpdateExpression="REMOVE cover_photo_id, cover_sort")

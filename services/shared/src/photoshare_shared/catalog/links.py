@@ -13,12 +13,12 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from photoshare_shared import schema
-from photoshare_shared.cursor import InvalidCursor, decode_cursor, encode_cursor
+from photoshare_shared.catalog import item as item_shape
+from photoshare_shared.catalog.cursor import InvalidCursor, decode_cursor, encode_cursor
 from photoshare_shared.photo import iso_utc, utc_now
 
 TOKEN_BYTES = 24  # 192 random bits
-_LIST_FIELDS = frozenset({schema.PARTITION_KEY, schema.LISTS_PARTITION, schema.LISTS_SORT})
+_LIST_FIELDS = frozenset({item_shape.PARTITION_KEY, item_shape.LISTS_PARTITION, item_shape.LISTS_SORT})
 
 
 def new_token() -> str:
@@ -60,9 +60,9 @@ class ShareLink:
 
     def to_item(self) -> dict[str, Any]:
         item = {
-            schema.PARTITION_KEY: f"{schema.LINK_PREFIX}{self.link_id}",
-            schema.LISTS_PARTITION: f"links#{self.owner_id}",
-            schema.LISTS_SORT: f"{self.created_at}#{self.link_id}",
+            item_shape.PARTITION_KEY: f"{item_shape.LINK_PREFIX}{self.link_id}",
+            item_shape.LISTS_PARTITION: f"links#{self.owner_id}",
+            item_shape.LISTS_SORT: f"{self.created_at}#{self.link_id}",
             "token": self.token,
             "link_owner": self.owner_id,
             "album_id": self.album_id,
@@ -80,7 +80,7 @@ class ShareLink:
     @classmethod
     def from_item(cls, item: dict[str, Any]) -> "ShareLink":
         return cls(
-            link_id=item[schema.PARTITION_KEY].removeprefix(schema.LINK_PREFIX),
+            link_id=item[item_shape.PARTITION_KEY].removeprefix(item_shape.LINK_PREFIX),
             token=item["token"],
             owner_id=item["link_owner"],
             album_id=item.get("album_id"),
@@ -105,12 +105,12 @@ class LinkCatalog:
         self._table.put_item(
             Item=link.to_item(),
             ConditionExpression="attribute_not_exists(#id)",
-            ExpressionAttributeNames={"#id": schema.PARTITION_KEY},
+            ExpressionAttributeNames={"#id": item_shape.PARTITION_KEY},
         )
 
     def get(self, *, link_id: str) -> ShareLink | None:
         """The link with this id, live or not: one GetItem."""
-        item = self._table.get_item(Key={schema.PARTITION_KEY: f"{schema.LINK_PREFIX}{link_id}"}).get("Item")
+        item = self._table.get_item(Key={item_shape.PARTITION_KEY: f"{item_shape.LINK_PREFIX}{link_id}"}).get("Item")
         return ShareLink.from_item(item) if item else None
 
     def open(self, token: str) -> ShareLink | None:
@@ -124,16 +124,16 @@ class LinkCatalog:
         """One's links, newest first: one Query on the lists index."""
         list_id = f"links#{owner_id}"
         query: dict[str, Any] = {
-            "IndexName": schema.LISTS_INDEX,
+            "IndexName": item_shape.LISTS_INDEX,
             "KeyConditionExpression": "#list = :list",
-            "ExpressionAttributeNames": {"#list": schema.LISTS_PARTITION},
+            "ExpressionAttributeNames": {"#list": item_shape.LISTS_PARTITION},
             "ExpressionAttributeValues": {":list": list_id},
             "ScanIndexForward": False,
             "Limit": limit + 1,
         }
         if cursor:
             start = decode_cursor(cursor, fields=_LIST_FIELDS)
-            if start[schema.LISTS_PARTITION] != list_id:
+            if start[item_shape.LISTS_PARTITION] != list_id:
                 raise InvalidCursor("cursor belongs to another list")
             query["ExclusiveStartKey"] = start
         items = self._table.query(**query)["Items"]
@@ -146,10 +146,10 @@ class LinkCatalog:
         """Ends the link for good (kept, marked revoked, for the owner's list)."""
         try:
             self._table.update_item(
-                Key={schema.PARTITION_KEY: f"{schema.LINK_PREFIX}{link_id}"},
+                Key={item_shape.PARTITION_KEY: f"{item_shape.LINK_PREFIX}{link_id}"},
                 UpdateExpression="SET revoked_at = :now",
                 ConditionExpression="attribute_exists(#id) AND attribute_not_exists(revoked_at)",
-                ExpressionAttributeNames={"#id": schema.PARTITION_KEY},
+                ExpressionAttributeNames={"#id": item_shape.PARTITION_KEY},
                 ExpressionAttributeValues={":now": utc_now()},
             )
         except ClientError as error:
@@ -159,7 +159,7 @@ class LinkCatalog:
     def count_view(self, *, link_id: str) -> None:
         """One more view of the link's page."""
         self._table.update_item(
-            Key={schema.PARTITION_KEY: f"{schema.LINK_PREFIX}{link_id}"},
+            Key={item_shape.PARTITION_KEY: f"{item_shape.LINK_PREFIX}{link_id}"},
             UpdateExpression="ADD #views :one",
             ExpressionAttributeNames={"#views": "views"},
             ExpressionAttributeValues={":one": 1},

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from photoshare_shared import schema
+from photoshare_shared.catalog import item as item_shape
 from photoshare_shared.photo import Visibility
 
 
@@ -23,12 +23,12 @@ class AccountPreferences:
         self._table.put_item(
             Item={
                 **_key(owner_id),
-                schema.LISTS_PARTITION: "accounts",
-                schema.LISTS_SORT: owner_id,
+                item_shape.LISTS_PARTITION: "accounts",
+                item_shape.LISTS_SORT: owner_id,
                 "default_visibility": visibility.value,
             }
         )
 
 
 def _key(owner_id: str) -> dict[str, str]:
-    return {schema.PARTITION_KEY: f"{schema.ACCOUNT_PREFIX}{owner_id}"}
+    return {item_shape.PARTITION_KEY: f"{item_shape.ACCOUNT_PREFIX}{owner_id}"}
