@@ -7,9 +7,9 @@ from collections import Counter
 import pytest
 from test_page_cost import CallCounter, _app_clients, _item
 
-from photoshare_shared.albums import member_item
 from photoshare_shared.aws import make_table
-from photoshare_shared.photo import Photo
+from photoshare_shared.catalog.albums import member_item
+from photoshare_shared.catalog.item import from_item
 
 ALBUM_PAGE = Counter({"dynamodb.GetItem": 1, "dynamodb.Query": 1, "dynamodb.BatchGetItem": 1})
 # The link (one GetItem on the token), the album, its page, and the view counted.
@@ -27,7 +27,7 @@ def test_album_link_and_my_photos_pages_cost_the_same_at_any_size(app, client, a
         for n in range(photos):
             item = _item(n, alice)
             batch.put_item(Item=item)
-            batch.put_item(Item=member_item(album, Photo.from_item(item)))
+            batch.put_item(Item=member_item(album, from_item(item)))
     link = client.post("/api/shares", json={"album_id": album}).get_json()["token"]
     deep = client.get(f"/api/albums/{album}", query_string={"limit": 100}).get_json()["next_cursor"]
     for _ in range(photos // 200):  # walk to somewhere past the middle

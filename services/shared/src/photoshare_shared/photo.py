@@ -38,6 +38,7 @@ class Visibility(StrEnum):
     PRIVATE = "private"
     PUBLIC = "public"
 
+
 # The time a photo in a waiting state has waited since: what the recovery sweep judges.
 WAITING_SINCE = {Status.QUEUED: "queued_at", Status.PROCESSING: "started_at"}
 

@@ -7,7 +7,7 @@ import pytest
 from imagegen import CAMERA_EXIF, GPS_NORTH_EAST, photo_bytes
 from sharingkit import upload
 
-from photoshare_worker.processing import process_photo
+from photoshare_worker.processing import run_photo_job
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,7 @@ def ready(store, catalog, settings):
     """Process an uploaded photo as the worker would."""
 
     def run(photo_id: str) -> str:
-        process_photo(photo_id, store=store, catalog=catalog, settings=settings)
+        run_photo_job(photo_id, store=store, catalog=catalog, settings=settings)
         return photo_id
 
     return run

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from sharingkit import upload
 
-from photoshare_shared import schema
-from photoshare_shared.links import link_id_of
+from photoshare_shared.catalog import item as item_shape
+from photoshare_shared.catalog.links import link_id_of
 
 PRIVATE_NAME = b"where.jpg"
 POSITION = (b"48.858", b"2.2945")
@@ -93,7 +93,7 @@ def world(client, shared, catalog) -> dict[str, str]:
 
     expired = share(expires_at="2099-01-01T00:00:00Z")
     catalog.table.update_item(
-        Key={schema.PARTITION_KEY: f"{schema.LINK_PREFIX}{link_id_of(expired['token'])}"},
+        Key={item_shape.PARTITION_KEY: f"{item_shape.LINK_PREFIX}{link_id_of(expired['token'])}"},
         UpdateExpression="SET expires_at = :past",
         ExpressionAttributeValues={":past": "2020-01-01T00:00:00.000Z"},
     )

@@ -7,8 +7,8 @@ from collections import Counter
 import pytest
 from sharingkit import upload
 
-from photoshare_shared import schema
-from photoshare_shared.links import link_id_of
+from photoshare_shared.catalog import item as item_shape
+from photoshare_shared.catalog.links import link_id_of
 from photoshare_web import sharing
 
 
@@ -38,7 +38,7 @@ def test_unknown_revoked_and_expired_links_get_the_same_404(client, anonymous, s
     assert expired.status_code == 201 and expired.get_json()["expires_at"] == "2099-01-01T00:00:00.000Z"
     expired_token = expired.get_json()["token"]
     catalog.table.update_item(
-        Key={schema.PARTITION_KEY: f"{schema.LINK_PREFIX}{link_id_of(expired_token)}"},
+        Key={item_shape.PARTITION_KEY: f"{item_shape.LINK_PREFIX}{link_id_of(expired_token)}"},
         UpdateExpression="SET expires_at = :past",
         ExpressionAttributeValues={":past": "2020-01-01T00:00:00.000Z"},
     )

@@ -7,7 +7,8 @@ from io import BytesIO
 from imagegen import photo_bytes
 from sharingkit import upload
 
-from photoshare_shared import schema
+from photoshare_shared.catalog import item as item_shape
+from photoshare_shared.photo import PUBLIC_GALLERY
 
 
 def ids(response) -> list[str]:
@@ -80,8 +81,8 @@ def test_the_owner_changes_visibility_and_switches_with_patch(client, bob_client
 
 def test_photos_stored_before_visibility_existed_stay_public(client, anonymous, catalog):
     photo = upload(client, visibility="public")
-    item = catalog.table.get_item(Key={schema.PARTITION_KEY: photo})["Item"]
-    assert item[schema.GALLERY_PARTITION] == schema.PUBLIC_GALLERY  # the shape every old item has
+    item = catalog.table.get_item(Key={item_shape.PARTITION_KEY: photo})["Item"]
+    assert item[item_shape.GALLERY_PARTITION] == PUBLIC_GALLERY  # the shape every old item has
     assert set(item) & {"visibility", "share_location", "allow_download"} == set()
     assert ids(anonymous.get("/api/photos")) == [photo]
     assert anonymous.get(f"/api/photos/{photo}").get_json()["visibility"] == "public"

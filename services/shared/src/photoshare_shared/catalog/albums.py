@@ -288,7 +288,10 @@ class AlbumCatalog:
             self._table.update_item(
                 Key=album_key(album_id),
                 UpdateExpression="SET cover_photo_id = :photo, cover_sort = :sort",
-                ExpressionAttributeValues={":photo": items[0]["member_photo"], ":sort": items[0][item_shape.LISTS_SORT]},
+                ExpressionAttributeValues={
+                    ":photo": items[0]["member_photo"],
+                    ":sort": items[0][item_shape.LISTS_SORT],
+                },
             )
         else:
             self._table.update_item(Key=album_key(album_id), UpdateExpression="REMOVE cover_photo_id, cover_sort")
