@@ -4,13 +4,13 @@ import os
 from io import BytesIO
 
 import pytest
-from imagegen import photo_bytes
 from kombu.exceptions import OperationalError
 from werkzeug.http import parse_options_header
 
 from photoshare_shared.catalog import ProcessingResult
 from photoshare_shared.imageformats import ACCEPTED_NAMES
 from photoshare_shared.photo import Status, Thumbnail
+from tests.support.images import photo_bytes
 
 
 def upload(client, data: bytes, filename: str = "holiday.jpg", content_type: str = "image/jpeg"):

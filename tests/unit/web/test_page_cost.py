@@ -12,11 +12,11 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from testaccounts import Account
 
 from photoshare_shared.aws import make_table
 from photoshare_shared.photo import Photo, Status, Thumbnail
 from photoshare_shared.settings import Settings
+from tests.support.accounts import Account
 
 PHOTOS = 10_000
 ONE_QUERY = Counter({"dynamodb.Query": 1})

@@ -6,13 +6,13 @@ from io import BytesIO
 
 import pytest
 from botocore.exceptions import ClientError, EndpointConnectionError
-from imagegen import photo_bytes
 from kombu.exceptions import OperationalError
 
 from photoshare_shared import schema
 from photoshare_shared.keys import new_photo_id
 from photoshare_shared.photo import Photo, Status, utc_now
 from photoshare_web.dispatch import JobDispatcher
+from tests.support.images import photo_bytes
 
 REFUSED = OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 

@@ -4,12 +4,12 @@ import re
 from io import BytesIO
 
 import pytest
-from imagegen import CAMERA_EXIF, GPS_NORTH_EAST, photo_bytes
 from PIL import Image
 
 from photoshare_shared.keys import new_photo_id
 from photoshare_shared.photo import Photo, Status, utc_now
 from photoshare_worker.processing import Outcome, process_photo
+from tests.support.images import CAMERA_EXIF, GPS_NORTH_EAST, photo_bytes
 
 
 def queue(store, catalog, data: bytes) -> str:
