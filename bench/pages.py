@@ -67,7 +67,7 @@ def aws_clients(app: Any) -> list[Any]:
     services = app.extensions["photoshare"]
     found = []
     for holder in vars(services).values():
-        for name in ("_client", "_signer", "_table"):
+        for name in ("client", "signer", "_table"):
             obj = getattr(holder, name, None)
             client = getattr(getattr(obj, "meta", None), "client", obj) if name == "_table" else obj
             if client is not None and hasattr(client, "meta") and client not in found:

@@ -25,7 +25,7 @@ def bucket_keys(store_client, bucket: str) -> list[str]:
 
 @pytest.fixture
 def s3(store):
-    return store._client
+    return store.client
 
 
 def test_upload_stores_original_records_queued_item_and_enqueues(client, settings, catalog, publisher, s3):

@@ -66,8 +66,8 @@ class CallCounter:
 def _app_clients(app: Flask) -> list[Any]:
     services = app.extensions["photoshare"]
     clients = [
-        services.store._client,
-        services.store._signer,
+        services.store.client,
+        services.store.signer,
         services.catalog._table.meta.client,
         services.attention._table.meta.client,
     ]

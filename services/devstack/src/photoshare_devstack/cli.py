@@ -130,7 +130,7 @@ def _print_banner(args: argparse.Namespace, stack: DevStack, redis_note: str, de
         f"  worker    concurrency {args.workers}, queue photos; beat runs the recovery sweep\n"
         f"  jobs      {stack.web_url}/jobs  (Flower: make flower)\n"
         f"  logs      this terminal, prefixed [web] [worker] [beat] [aws] [redis]; "
-        f"copies in {stack.log_sink.directory}/\n",
+        f"copies in {stack.log_dir}/\n",
         flush=True,
     )
 

@@ -318,9 +318,14 @@ class DevStack:
 
     # ----- diagnostics ------------------------------------------------------------------------
 
+    @property
+    def log_dir(self) -> Path:
+        """Where every part's log file is."""
+        return self.log_sink.directory
+
     def log_path(self, name: str) -> Path:
         """The log file of one part."""
-        return self.log_sink.directory / f"{name}.log"
+        return self.log_dir / f"{name}.log"
 
     def log_tail(self, name: str, lines: int = 60) -> str:
         """The last lines of one part's log."""
@@ -331,19 +336,19 @@ class DevStack:
 
     def worker_logs(self) -> str:
         """Every worker's log, concatenated."""
-        paths = sorted(self.log_sink.directory.glob("worker*.log"))
+        paths = sorted(self.log_dir.glob("worker*.log"))
         return "\n".join(path.read_text(errors="replace") for path in paths)
 
     def tails(self, lines: int = 40) -> str:
         """The last lines of every log, for a start-up failure."""
-        names = sorted(path.stem for path in self.log_sink.directory.glob("*.log"))
+        names = sorted(path.stem for path in self.log_dir.glob("*.log"))
         return "\n".join(
             f"----- {name} log ({self.log_path(name)}) -----\n{self.log_tail(name, lines)}" for name in names
         )
 
     def diagnostics(self) -> list[tuple[str, str]]:
         """Report sections for a failing test: the latest workers' and the other parts' log tails, dead parts."""
-        workers = sorted(path.stem for path in self.log_sink.directory.glob("worker*.log"))[-2:]
+        workers = sorted(path.stem for path in self.log_dir.glob("worker*.log"))[-2:]
         names = [*workers, *(name for name in ("beat", "web", "redis") if self.log_path(name).exists())]
         sections = [(f"{name} log, last lines", self.log_tail(name)) for name in names]
         parts = {**self.procs, **self.workers}

@@ -27,6 +27,21 @@ class PhotoStore:
         self._bucket = bucket
         self._url_ttl_s = url_ttl_s
 
+    @property
+    def client(self) -> Any:
+        """The S3 client it reads and writes with (tests look into the bucket and count calls through it)."""
+        return self._client
+
+    @property
+    def signer(self) -> Any:
+        """The client that signs the URLs browsers fetch."""
+        return self._signer
+
+    @property
+    def bucket(self) -> str:
+        """The bucket it keeps the photos in."""
+        return self._bucket
+
     def put_original(self, *, photo_id: str, body: IO[bytes], content_type: str) -> None:
         """Stream an original to S3 (multipart when large); from disk when `body` is a named file."""
         key, extra = keys.original_key(photo_id), {"ContentType": content_type}
