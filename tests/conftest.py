@@ -7,6 +7,7 @@ import pytest
 
 from photoshare_devstack.stack import NO_RATE_LIMITS, DevStack
 from tests.support.client import ApiClient
+from tests.support.running import running
 
 
 @pytest.fixture(scope="session")
@@ -20,15 +21,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DevStack]:
         extra_environ=NO_RATE_LIMITS,
         redis_appendonly=False,
     )
-    try:
-        try:
-            local.start(workers=1, beat=False)
-        except Exception as error:
-            # A failure, never a skip: a CI machine without redis-server must go red.
-            pytest.fail(f"could not start the stack: {type(error).__name__}: {error}\n{local.tails()}")
+    with running(local, workers=1, beat=False):
         yield local
-    finally:
-        local.close()
 
 
 @pytest.fixture(scope="session")

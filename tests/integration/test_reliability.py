@@ -25,6 +25,7 @@ from photoshare_shared.imageformats import THUMBNAIL_SPECS
 from tests.support.client import ApiClient, accepted_id
 from tests.support.faults import FAULTY_WORKER_APP, POISON_MARKER, SLOW_MARKER, arm_fault, fault_environ
 from tests.support.images import seeded_jpeg
+from tests.support.running import running
 from tests.support.stored import ready_keys
 from tests.support.waiting import SETTLED, wait_until
 
@@ -60,14 +61,8 @@ def breakable_stack(tmp_path_factory: pytest.TempPathFactory, fault_dir: Path) -
         extra_environ={**NO_RATE_LIMITS, **FAST_RECOVERY, **fault_environ(fault_dir), "PYTHONPATH": str(ROOT)},
         worker_app=FAULTY_WORKER_APP,
     )
-    try:
-        try:
-            stack.start(workers=1)
-        except Exception as error:
-            pytest.fail(f"could not start the reliability stack: {error}\n{stack.tails()}")
+    with running(stack, workers=1):
         yield stack
-    finally:
-        stack.close()
 
 
 @pytest.fixture(scope="module")

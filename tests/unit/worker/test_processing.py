@@ -102,9 +102,9 @@ def test_a_photo_that_keeps_killing_its_worker_ends_failed(store, catalog, setti
     assert catalog.get(photo_id=photo_id).error == f"gave up after {settings.max_attempts} attempts"
 
 
-def test_a_missing_original_fails_with_a_reason(store, catalog, run):
+def test_a_missing_original_fails_with_a_reason(store, catalog, run, settings):
     photo_id = queue(store, catalog, photo_bytes())
-    store.client.delete_object(Bucket=store.bucket, Key=f"originals/{photo_id}")
+    store.client.delete_object(Bucket=settings.bucket, Key=f"originals/{photo_id}")
     assert run(photo_id) is Outcome.FAILED
     assert catalog.get(photo_id=photo_id).error == "the original file is missing"
 
