@@ -50,10 +50,10 @@ def fill(table: Any, count: int = PHOTOS) -> None:
 
 
 def aws_clients(app: Any) -> list[Any]:
-    """Every boto3 client the app's services hold (store, signer, catalog and attention tables)."""
-    services = app.extensions["photoshare"]
+    """Every boto3 client the app's backends hold (store, signer, catalog and attention tables)."""
+    backends = app.extensions["photoshare"]
     found = []
-    for holder in vars(services).values():
+    for holder in vars(backends).values():
         for name in ("client", "signer", "_table"):
             obj = getattr(holder, name, None)
             client = getattr(getattr(obj, "meta", None), "client", obj) if name == "_table" else obj

@@ -28,9 +28,9 @@ import requests
 from bench.targets import QUEUE_OVERHEAD_BUDGET_MS
 from photoshare_devstack import processes
 from photoshare_devstack.stack import NO_RATE_LIMITS, DevStack
-from photoshare_shared import schema
-from photoshare_shared.catalog import PhotoCatalog
-from photoshare_shared.jobs import PHOTOS_QUEUE, JobPublisher
+from photoshare_shared.catalog.item import PARTITION_KEY
+from photoshare_shared.catalog.photos import PhotoCatalog
+from photoshare_shared.jobqueue import PHOTOS_QUEUE, JobPublisher
 from photoshare_shared.keys import new_photo_id, original_key
 from photoshare_shared.photo import Photo, utc_now
 from photoshare_shared.userpool import ensure_user, new_password
@@ -103,7 +103,7 @@ class Stack:
 
     def ready_items(self, photo_ids: list[str]) -> list[dict[str, Any]]:
         """The photos' items, read consistently; RuntimeError if any is not READY."""
-        items = [self.table.get_item(Key={schema.PARTITION_KEY: pid}, ConsistentRead=True)["Item"] for pid in photo_ids]
+        items = [self.table.get_item(Key={PARTITION_KEY: pid}, ConsistentRead=True)["Item"] for pid in photo_ids]
         failed = [i for i in items if i["status"] != "READY"]
         if failed:
             raise RuntimeError(f"{len(failed)} photos FAILED: {failed[0].get('error')}")
@@ -111,7 +111,7 @@ class Stack:
 
     def _status(self, photo_id: str) -> dict[str, Any] | None:
         return self.table.get_item(
-            Key={schema.PARTITION_KEY: photo_id},
+            Key={PARTITION_KEY: photo_id},
             ProjectionExpression="#s",
             ExpressionAttributeNames={"#s": "status"},
             ConsistentRead=True,
@@ -206,7 +206,7 @@ def aws_latency(stack: Stack, photo: Path, runs: int = 9) -> dict[str, float]:
     thumb = data[:150_000]
     key, bucket = "bench/probe", stack.settings.bucket
     stack.s3.put_object(Bucket=bucket, Key=key, Body=data)
-    item_key = {schema.PARTITION_KEY: "01JPR0BE000000000000000000"}
+    item_key = {PARTITION_KEY: "01JPR0BE000000000000000000"}
     stack.table.put_item(Item={**item_key, "status": "QUEUED"})
     probes: dict[str, Callable[[], Any]] = {
         "s3_get_original": lambda: stack.s3.get_object(Bucket=bucket, Key=key)["Body"].read(),
@@ -232,15 +232,15 @@ def aws_latency(stack: Stack, photo: Path, runs: int = 9) -> dict[str, float]:
 
 
 def job_anatomy(stack: Stack, photo: Path, runs: int = 5) -> dict[str, float]:
-    """The worker's process_photo run here, in-process against the same stack, each step timed
+    """The worker's job (run_photo_job) run here, in-process against the same stack, each step timed
     (median ms): where the job's time goes besides render_photo. The original is read while the
     DDB start runs and both thumbnails go up at once, so a step's time is the span of its calls."""
-    from photoshare_shared.services import Services
+    from photoshare_shared.backends import Backends
     from photoshare_worker import processing
     from photoshare_worker.memory import keep_freed_memory
 
     keep_freed_memory()  # as every worker pool process does at start
-    services = Services.from_settings(stack.settings)
+    backends = Backends.from_settings(stack.settings)
     spans: dict[str, list[tuple[float, float]]] = {}
 
     def timed(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -253,7 +253,7 @@ def job_anatomy(stack: Stack, photo: Path, runs: int = 5) -> dict[str, float]:
 
         return wrapper
 
-    store, catalog = services.store, services.catalog
+    store, catalog = backends.store, backends.catalog
     store.read_original = timed("s3_get_original", store.read_original)  # type: ignore[method-assign]
     store.put_thumbnail = timed("s3_put_thumbnails", store.put_thumbnail)  # type: ignore[method-assign]
     catalog.start_processing = timed("ddb_start_processing", catalog.start_processing)  # type: ignore[method-assign]
@@ -266,7 +266,7 @@ def job_anatomy(stack: Stack, photo: Path, runs: int = 5) -> dict[str, float]:
         for i, pid in enumerate(_enqueue_batch(stack, photo, runs + 1)):
             spans.clear()
             t = time.perf_counter()
-            processing.process_photo(pid, store=store, catalog=catalog, settings=services.settings)
+            processing.run_photo_job(pid, store=store, catalog=catalog, settings=backends.settings)
             total = (time.perf_counter() - t) * 1000
             if i:
                 steps = {name: (max(e for _, e in s) - min(b for b, _ in s)) * 1000 for name, s in spans.items()}
@@ -328,13 +328,13 @@ def _one_batch(
     # Warm every pool process (imports, AWS connections) so every run starts equally warm.
     warm = _enqueue_batch(stack, photo, 2 * concurrency)
     for pid in warm:
-        publisher.process_photo(photo_id=pid)
+        publisher.enqueue_photo(photo_id=pid)
     stack.wait_all_ready(warm)
     ids = _enqueue_batch(stack, photo, count)
     cpu_before = _cpu_seconds(stack)
     t0 = time.time()
     for pid in ids:
-        publisher.process_photo(photo_id=pid)
+        publisher.enqueue_photo(photo_id=pid)
     stack.wait_settled(ids, timeout=600)
     cpu_after = _cpu_seconds(stack)  # before reading the items back (bench and emulator CPU)
     elapsed = max(_epoch(i["finished_at"]) for i in stack.ready_items(ids)) - t0

@@ -39,7 +39,7 @@ from celery.signals import task_postrun, task_prerun, worker_init
 
 import photoshare_worker.tasks  # noqa: F401  (registers the tasks on the app)
 from photoshare_shared import aws
-from photoshare_shared.jobs import PROCESS_PHOTO_TASK
+from photoshare_shared.jobqueue import PROCESS_PHOTO_TASK
 from photoshare_worker import processing
 from photoshare_worker.celery_app import app
 from tests.support.faults import POISON_MARKER, SLOW_MARKER, arm_fault

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from photoshare_shared.catalog.item import to_item
 from photoshare_shared.photo import Photo, Status, Thumbnail
 
 
@@ -25,4 +26,4 @@ def ready_item(photo_id: str, filename: str, stamp: str, **fields: Any) -> dict[
             "large": Thumbnail(f"thumbnails/{photo_id}/large.jpg", 960, 1280, "image/jpeg"),
         },
     }
-    return Photo(**{**photo, **fields}).to_item()
+    return to_item(Photo(**{**photo, **fields}))

@@ -16,7 +16,7 @@ from moto_cfn_shims import (
 from photoshare_deploy import buckets, cli, network, stack, template
 from photoshare_deploy.cli import main
 from photoshare_deploy.errors import DeployError
-from photoshare_shared.schema import table_definition
+from photoshare_shared.catalog.item import table_definition
 from photoshare_shared.userpool import PASSWORD_POLICY, client_definition
 
 STACK = "ps-test"

@@ -11,7 +11,7 @@ import yaml
 
 from photoshare_deploy import template
 from photoshare_shared import usernames
-from photoshare_shared.schema import table_definition
+from photoshare_shared.catalog.item import table_definition
 from photoshare_shared.userpool import client_definition, user_pool_definition
 from photoshare_web.origin import ORIGIN_HEADER
 

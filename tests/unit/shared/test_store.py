@@ -3,8 +3,8 @@
 import tempfile
 from io import BytesIO
 
+from photoshare_shared.backends import build_store
 from photoshare_shared.imageformats import THUMBNAIL_SPECS
-from photoshare_shared.services import build_store
 
 
 def keys_in(store, bucket):

@@ -7,9 +7,8 @@ import pytest
 from kombu.exceptions import OperationalError
 from werkzeug.http import parse_options_header
 
-from photoshare_shared.catalog import ProcessingResult
 from photoshare_shared.imageformats import ACCEPTED_NAMES
-from photoshare_shared.photo import Status, Thumbnail
+from photoshare_shared.photo import ProcessingResult, Status, Thumbnail
 from tests.support.images import photo_bytes
 
 

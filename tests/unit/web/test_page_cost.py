@@ -45,12 +45,12 @@ class CallCounter:
 
 
 def _app_clients(app: Flask) -> list[Any]:
-    services = app.extensions["photoshare"]
+    backends = app.extensions["photoshare"]
     clients = [
-        services.store.client,
-        services.store.signer,
-        services.catalog._table.meta.client,
-        services.attention._table.meta.client,
+        backends.store.client,
+        backends.store.signer,
+        backends.catalog._table.meta.client,
+        backends.attention._table.meta.client,
     ]
     return list({id(c): c for c in clients}.values())
 

@@ -10,9 +10,9 @@ from tests.support.images import photo_bytes
 
 @pytest.fixture
 def app(app, settings):
-    services = app.extensions["photoshare"]
-    app.extensions["photoshare"] = services.__class__(
-        **{**vars(services), "settings": settings.model_copy(update={"upload_rate_limit": "3 per minute"})}
+    backends = app.extensions["photoshare"]
+    app.extensions["photoshare"] = backends.__class__(
+        **{**vars(backends), "settings": settings.model_copy(update={"upload_rate_limit": "3 per minute"})}
     )
     return app
 

@@ -8,7 +8,7 @@ from PIL import Image
 
 from photoshare_shared.keys import new_photo_id
 from photoshare_shared.photo import Photo, Status, utc_now
-from photoshare_worker.processing import Outcome, process_photo
+from photoshare_worker.processing import Outcome, run_photo_job
 from tests.support.images import CAMERA_EXIF, GPS_NORTH_EAST, photo_bytes
 
 
@@ -23,7 +23,7 @@ def queue(store, catalog, data: bytes) -> str:
 
 @pytest.fixture
 def run(store, catalog, settings):
-    return lambda photo_id: process_photo(photo_id, store=store, catalog=catalog, settings=settings)
+    return lambda photo_id: run_photo_job(photo_id, store=store, catalog=catalog, settings=settings)
 
 
 def bucket_keys(store, settings):

@@ -26,7 +26,7 @@ from photoshare_devstack.logstream import LogFiles
 from photoshare_devstack.processes import Output, StackEnv
 from photoshare_devstack.stackenv import WEB_HOST
 from photoshare_shared.aws import make_client, make_table
-from photoshare_shared.jobs import PHOTOS_QUEUE
+from photoshare_shared.jobqueue import PHOTOS_QUEUE
 from photoshare_shared.provision import ensure_resources
 from photoshare_shared.userpool import UserPoolIds
 

@@ -4,16 +4,16 @@ from typing import Any
 
 from flask import Blueprint, request, url_for
 
-from photoshare_shared.cursor import InvalidCursor
+from photoshare_shared.catalog.cursor import InvalidCursor
 from photoshare_web import operations
 from photoshare_web.accounts.current import protect_cookie_writes, require_user
+from photoshare_web.current_backends import current_backends
 from photoshare_web.dispatch import dispatcher
-from photoshare_web.errors import Refused
-from photoshare_web.jobs import current_overview
+from photoshare_web.errors import HttpError
+from photoshare_web.jobs_overview import current_overview
 from photoshare_web.ratelimit import retry_limit, upload_limit
 from photoshare_web.requestinput import query_int
 from photoshare_web.serialize import photo_json
-from photoshare_web.services import services
 from photoshare_web.uploads import accept_upload
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -29,32 +29,34 @@ def upload_photo() -> tuple[dict[str, Any], int, dict[str, str]]:
     """Accept one image (multipart field `file`): 202 and the photo, processed in the background."""
     owner = require_user("upload photos")
     if len(request.files.getlist("file")) > 1:
-        raise Refused(400, "Send one photo per request in the form field 'file'.")
-    photo = accept_upload(request.files.get("file"), owner=owner, services=services(), jobs=dispatcher())
+        raise HttpError(400, "Send one photo per request in the form field 'file'.")
+    photo = accept_upload(request.files.get("file"), owner=owner, backends=current_backends(), jobs=dispatcher())
     location = url_for("api.get_photo", photo_id=photo.photo_id)
-    return photo_json(photo, services().store), 202, {"Location": location}
+    return photo_json(photo, current_backends().store), 202, {"Location": location}
 
 
 @bp.get("/photos")
 def list_photos() -> dict[str, Any]:
     """A page of photos, newest first: {"items": [...], "next_cursor": ...}; `owner=me`: only yours."""
-    limit = query_int("limit", default=services().settings.page_size, low=1, high=MAX_PAGE_SIZE)
+    limit = query_int("limit", default=current_backends().settings.page_size, low=1, high=MAX_PAGE_SIZE)
     owner = request.args.get("owner")
     if owner not in (None, "", "me"):
-        raise Refused(400, "owner can only be 'me' (your own photos).")
+        raise HttpError(400, "owner can only be 'me' (your own photos).")
     owner_id = require_user("list your photos").sub if owner == "me" else None
     try:
-        page = services().catalog.page(limit=limit, cursor=request.args.get("cursor") or None, owner_id=owner_id)
+        page = current_backends().catalog.page(
+            limit=limit, cursor=request.args.get("cursor") or None, owner_id=owner_id
+        )
     except InvalidCursor as error:
-        raise Refused(400, "The cursor is not valid: use next_cursor from a previous page.") from error
-    store = services().store
+        raise HttpError(400, "The cursor is not valid: use next_cursor from a previous page.") from error
+    store = current_backends().store
     return {"items": [photo_json(p, store) for p in page.photos], "next_cursor": page.next_cursor}
 
 
 @bp.get("/photos/<photo_id>")
 def get_photo(photo_id: str) -> dict[str, Any]:
     """One photo, or 404."""
-    return photo_json(operations.find_photo(photo_id), services().store)
+    return photo_json(operations.find_photo(photo_id), current_backends().store)
 
 
 @bp.delete("/photos/<photo_id>")
@@ -70,7 +72,11 @@ def delete_photo(photo_id: str) -> tuple[str, int]:
 def retry_photo(photo_id: str) -> tuple[dict[str, Any], int, dict[str, str]]:
     """Queue a FAILED photo again: 202; 409 when it is not FAILED. Only its owner may."""
     photo = operations.retry_photo(operations.find_own_photo(photo_id, "retry it"))
-    return photo_json(photo, services().store), 202, {"Location": url_for("api.get_photo", photo_id=photo.photo_id)}
+    return (
+        photo_json(photo, current_backends().store),
+        202,
+        {"Location": url_for("api.get_photo", photo_id=photo.photo_id)},
+    )
 
 
 @bp.get("/jobs")

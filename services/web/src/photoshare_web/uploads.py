@@ -11,12 +11,12 @@ import unicodedata
 from botocore.exceptions import BotoCoreError, ClientError
 from werkzeug.datastructures import FileStorage
 
+from photoshare_shared.backends import Backends
 from photoshare_shared.keys import new_photo_id
 from photoshare_shared.photo import Photo, utc_now
-from photoshare_shared.services import Services
 from photoshare_web.accounts.tokens import Identity
 from photoshare_web.dispatch import JobDispatcher
-from photoshare_web.errors import STORAGE_DOWN, Refused, too_large_message
+from photoshare_web.errors import STORAGE_DOWN, HttpError, too_large_message
 from photoshare_web.sniff import NotAcceptedImage, inspect_image
 
 log = logging.getLogger(__name__)
@@ -24,21 +24,21 @@ log = logging.getLogger(__name__)
 _MAX_FILENAME_CHARS = 200
 
 
-def accept_upload(upload: FileStorage | None, *, owner: Identity, services: Services, jobs: JobDispatcher) -> Photo:
+def accept_upload(upload: FileStorage | None, *, owner: Identity, backends: Backends, jobs: JobDispatcher) -> Photo:
     """Store an accepted image as `owner`'s and enqueue its job (or keep it to send when Redis is
-    back), or raise Refused having kept nothing."""
+    back), or raise HttpError having kept nothing."""
     if upload is None or (not upload.filename and upload.content_length == 0):
-        raise Refused(400, "No file was sent: attach the photo as the form field 'file'.")
+        raise HttpError(400, "No file was sent: attach the photo as the form field 'file'.")
     stream = upload.stream
     size = stream.seek(0, os.SEEK_END)
     if size == 0:
-        raise Refused(400, "The file is empty.")
-    if size > services.settings.max_upload_bytes:
-        raise Refused(413, too_large_message(services.settings))
+        raise HttpError(400, "The file is empty.")
+    if size > backends.settings.max_upload_bytes:
+        raise HttpError(413, too_large_message(backends.settings))
     try:
-        kind = inspect_image(stream, max_pixels=services.settings.max_image_pixels)
+        kind = inspect_image(stream, max_pixels=backends.settings.max_image_pixels)
     except NotAcceptedImage as reason:
-        raise Refused(415, str(reason)) from reason
+        raise HttpError(415, str(reason)) from reason
 
     now = utc_now()
     photo = Photo(
@@ -53,14 +53,14 @@ def accept_upload(upload: FileStorage | None, *, owner: Identity, services: Serv
         owner_name=owner.username,
     )
     try:
-        services.store.put_original(photo_id=photo.photo_id, body=stream, content_type=kind.content_type)
-        services.catalog.add(photo=photo)
+        backends.store.put_original(photo_id=photo.photo_id, body=stream, content_type=kind.content_type)
+        backends.catalog.add(photo=photo)
         jobs.send(photo.photo_id)
     except (BotoCoreError, ClientError) as error:
         # Neither in Redis nor recorded as unsent: nobody would process it, so keep nothing.
         log.exception("upload %s: storage failed", photo.photo_id)
-        _forget(photo.photo_id, services)
-        raise Refused(503, STORAGE_DOWN) from error
+        _forget(photo.photo_id, backends)
+        raise HttpError(503, STORAGE_DOWN) from error
     return photo
 
 
@@ -71,10 +71,10 @@ def display_filename(raw: str | None) -> str:
     return name.strip()[:_MAX_FILENAME_CHARS] or "photo"
 
 
-def _forget(photo_id: str, services: Services) -> None:
+def _forget(photo_id: str, backends: Backends) -> None:
     """Best-effort removal of a half-accepted upload."""
     try:
-        services.catalog.delete(photo_id=photo_id)
-        services.store.delete_photo(photo_id=photo_id)
+        backends.catalog.delete(photo_id=photo_id)
+        backends.store.delete_photo(photo_id=photo_id)
     except (BotoCoreError, ClientError):
         log.exception("upload %s: cleanup failed", photo_id)

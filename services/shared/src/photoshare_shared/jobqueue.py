@@ -69,7 +69,7 @@ class JobPublisher:
         )
         self._app.conf.update(config)
 
-    def process_photo(self, *, photo_id: str) -> None:
+    def enqueue_photo(self, *, photo_id: str) -> None:
         """Enqueue the processing of one photo (the payload is its id, never image bytes)."""
         self._app.send_task(PROCESS_PHOTO_TASK, args=[photo_id], queue=PHOTOS_QUEUE)
 

@@ -3,13 +3,13 @@
 import pytest
 from pydantic import ValidationError
 
-from photoshare_shared import jobs
+from photoshare_shared import jobqueue
 from photoshare_shared.settings import Settings
 
 
 def test_reliability_settings_hold_their_invariants():
     settings = Settings(redis_url="redis://127.0.0.1:1/0")
-    config = jobs.celery_config(settings)
+    config = jobqueue.celery_config(settings)
     visibility = config["broker_transport_options"]["visibility_timeout"]
 
     assert config["task_acks_late"] is True
@@ -39,7 +39,7 @@ def test_inconsistent_reliability_settings_are_refused(overrides):
 
 
 def test_the_tasks_route_to_the_photos_queue():
-    config = jobs.celery_config(Settings())
-    for task in jobs.PUBLISHED_TASKS:
-        assert config["task_routes"][task] == {"queue": jobs.PHOTOS_QUEUE}
+    config = jobqueue.celery_config(Settings())
+    for task in jobqueue.PUBLISHED_TASKS:
+        assert config["task_routes"][task] == {"queue": jobqueue.PHOTOS_QUEUE}
     assert config["accept_content"] == ["json"]
