@@ -155,15 +155,11 @@ class PhotoCatalog:
 
     def mark_unsent(self, *, photo_id: str) -> bool:
         """Record that this QUEUED photo's job is not in Redis; False when it is no longer QUEUED."""
-        return (
-            self._update(
-                photo_id,
-                "SET #attention = :unsent",
-                "#status = :queued",
-                {":unsent": UNSENT_JOB, ":queued": Status.QUEUED.value},
-                returns="NONE",
-            )
-            is not None
+        return self._applied(
+            photo_id,
+            "SET #attention = :unsent",
+            "#status = :queued",
+            {":unsent": UNSENT_JOB, ":queued": Status.QUEUED.value},
         )
 
     def claim_unsent(self, *, photo_id: str) -> bool:
@@ -171,15 +167,11 @@ class PhotoCatalog:
 
         queued_at restarts, so the stuck sweep counts from the moment the job reaches Redis.
         """
-        return (
-            self._update(
-                photo_id,
-                "SET #attention = :queued, queued_at = :now",
-                "#attention = :unsent",
-                {":unsent": UNSENT_JOB, ":queued": Status.QUEUED.value},
-                returns="NONE",
-            )
-            is not None
+        return self._applied(
+            photo_id,
+            "SET #attention = :queued, queued_at = :now",
+            "#attention = :unsent",
+            {":unsent": UNSENT_JOB, ":queued": Status.QUEUED.value},
         )
 
     def requeue_stuck(self, *, photo: Photo) -> Photo | None:
@@ -198,30 +190,34 @@ class PhotoCatalog:
         """Record the worker's result; False when the photo was deleted meanwhile."""
         found = result_attributes(result)
         sets = "".join(f", #{name} = :{name}" for name in found)
-        return (
-            self._update(
-                photo_id,
-                f"SET #status = :ready, finished_at = :now{sets} REMOVE #attention, #error",
-                None,
-                {":ready": Status.READY.value, **{f":{name}": value for name, value in found.items()}},
-                names={f"#{name}": name for name in found},
-                returns="NONE",  # only whether it applied: no need to ship the whole item back
-            )
-            is not None
+        return self._applied(
+            photo_id,
+            f"SET #status = :ready, finished_at = :now{sets} REMOVE #attention, #error",
+            None,
+            {":ready": Status.READY.value, **{f":{name}": value for name, value in found.items()}},
+            names={f"#{name}": name for name in found},
         )
 
     def mark_failed(self, *, photo_id: str, error: str) -> bool:
         """Record a permanent failure with its reason; False when the photo is gone or READY."""
-        return (
-            self._update(
-                photo_id,
-                "SET #status = :failed, #attention = :failed, #error = :error, finished_at = :now",
-                "#status <> :ready",
-                {":failed": Status.FAILED.value, ":error": error[:300], ":ready": Status.READY.value},
-                returns="NONE",
-            )
-            is not None
+        return self._applied(
+            photo_id,
+            "SET #status = :failed, #attention = :failed, #error = :error, finished_at = :now",
+            "#status <> :ready",
+            {":failed": Status.FAILED.value, ":error": error[:300], ":ready": Status.READY.value},
         )
+
+    def _applied(
+        self,
+        photo_id: str,
+        update: str,
+        condition: str | None,
+        values: dict[str, Any],
+        *,
+        names: dict[str, str] | None = None,
+    ) -> bool:
+        """Whether a conditional update applied; nothing of the item is shipped back."""
+        return self._update(photo_id, update, condition, values, names=names, returns="NONE") is not None
 
     def _update(
         self,
