@@ -9,6 +9,7 @@ from botocore.exceptions import ClientError
 from photoshare_shared.catalog.cursor import InvalidCursor, decode_cursor, encode_cursor
 from photoshare_shared.catalog.item import (
     ATTENTION_PARTITION,
+    GALLERY_SORT,
     PARTITION_KEY,
     UNSENT_JOB,
     from_item,
@@ -94,6 +95,22 @@ class PhotoCatalog:
             )["Items"]
             found.append(from_item(items[0]) if items else None)
         return found[0], found[1]
+
+    def count_created_since(self, *, since: str) -> int:
+        """Photos of the gallery created at `since` (ISO 8601) or later: COUNT Queries, no items read."""
+        listing = Listing.of(None)
+        query: dict[str, Any] = {
+            "IndexName": listing.index,
+            "KeyConditionExpression": Key(listing.partition).eq(listing.value) & Key(GALLERY_SORT).gte(since),
+            "Select": "COUNT",
+        }
+        total = 0
+        while True:
+            page = self._table.query(**query)
+            total += page["Count"]
+            if "LastEvaluatedKey" not in page:
+                return total
+            query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
     def ping(self) -> None:
         """Raise unless the table answers."""
@@ -207,17 +224,9 @@ class PhotoCatalog:
             {":failed": Status.FAILED.value, ":error": error[:300], ":ready": Status.READY.value},
         )
 
-    def _applied(
-        self,
-        photo_id: str,
-        update: str,
-        condition: str | None,
-        values: dict[str, Any],
-        *,
-        names: dict[str, str] | None = None,
-    ) -> bool:
-        """Whether a conditional update applied; nothing of the item is shipped back."""
-        return self._update(photo_id, update, condition, values, names=names, returns="NONE") is not None
+    def _applied(self, photo_id: str, *update: Any, **options: Any) -> bool:
+        """Whether a conditional update (`_update`'s arguments) applied; nothing is shipped back."""
+        return self._update(photo_id, *update, returns="NONE", **options) is not None
 
     def _update(
         self,
