@@ -29,6 +29,11 @@ class AttentionIndex:
     def __init__(self, table: Any) -> None:
         self._table = table
 
+    @property
+    def table(self) -> Any:
+        """The boto3 Table behind it, for tools that inspect or count its requests."""
+        return self._table
+
     def count(self, *, status: Status) -> int:
         """How many photos have this (non-READY) status: Select=COUNT Queries, paged."""
         total = 0

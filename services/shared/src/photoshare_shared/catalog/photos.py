@@ -44,6 +44,11 @@ class PhotoCatalog:
     def __init__(self, table: Any) -> None:
         self._table = table
 
+    @property
+    def table(self) -> Any:
+        """The boto3 Table behind it, for tools that inspect or count its requests."""
+        return self._table
+
     def add(self, *, photo: Photo) -> None:
         """Store a new photo; never overwrites an existing id."""
         self._table.put_item(
