@@ -140,7 +140,7 @@ def test_up_puts_cloudfront_in_front_of_the_host_through_a_vpc_origin(aws: None,
     assert code == 0 and "run `up` again once the distribution is deployed" in out
     got = outputs()
     distribution = CloudFrontDistribution.made[_physical("Distribution")]
-    assert got["SiteUrl"] == f"https://{distribution.domain_name}"
+    assert got["SiteUrl"] == f"https://{distribution.attributes['DomainName']}"
     [origin] = distribution.properties["DistributionConfig"]["Origins"]
     # The host's private name, reached through the VPC origin made for this very instance.
     ec2 = client("ec2")
@@ -253,7 +253,8 @@ def test_up_adds_accounts_and_https_to_a_stack_from_before(aws: None, capsys: py
     assert (code, err) == (0, ""), out
     assert "UPDATE_COMPLETE" in out
     got = outputs()
-    assert got["SiteUrl"] == f"https://{CloudFrontDistribution.made[_physical('Distribution')].domain_name}"
+    distribution = CloudFrontDistribution.made[_physical("Distribution")]
+    assert got["SiteUrl"] == f"https://{distribution.attributes['DomainName']}"
     assert client("cognito-idp").describe_user_pool(UserPoolId=got["UserPoolId"])["UserPool"]["Id"]
     assert _parameters()["CloudFrontPrefixListId"].startswith("pl-")
 
