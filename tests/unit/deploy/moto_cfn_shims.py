@@ -24,9 +24,11 @@ on the real template against moto:
   email subscription and the security group egress rules are records of their resolved properties
   (the broker with a made-up primary endpoint): moto's CloudFormation has no model for them.
 
-moto finds models through `CloudFormationModel.__subclasses__()` (direct subclasses only), cached
-by an lru_cache on first use. Importing this module defines them and clears those caches, so it
-must be imported before the first stack is created (the deploy tests import it at the top).
+Each of these types is one `Kind`: how its resource is made (its physical id and attributes),
+updated and deleted; `_model` turns a Kind into the model moto drives. moto finds models through
+`CloudFormationModel.__subclasses__()` (direct subclasses only), cached by an lru_cache on first
+use. Importing this module defines them and clears those caches, so it must be imported before the
+first stack is created (the deploy tests' conftest.py imports it).
 """
 
 import json
