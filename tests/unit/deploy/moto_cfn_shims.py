@@ -49,6 +49,7 @@ Made = tuple[str, dict[str, str]]  # a resource's physical id (its Ref) and its 
 
 
 def _record(resource: "_Shim") -> Made:
+    """A made-up id (the resource's name, lowercased, and a random suffix) and no attributes."""
     return f"{resource.name.lower()}-{secrets.token_hex(4)}", {}
 
 
