@@ -4,9 +4,9 @@ import re
 from io import BytesIO
 
 import pytest
-from imagegen import photo_bytes
 
 from photoshare_shared.photo import Status
+from tests.support.images import photo_bytes
 
 
 def upload(client) -> str:
