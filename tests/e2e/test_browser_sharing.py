@@ -9,13 +9,15 @@ thumbnails in the browser's cache. Figures are printed; screenshots go to test-a
 import re
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from playwright import sync_api
-from test_browser import ARTIFACTS, _new_tab, jpeg, sign_in
-from test_browser import browser as browser  # noqa: F401  (the fixture, shared with that module)
+
+from tests.e2e.test_browser import ARTIFACTS, _new_tab, jpeg, sign_in
+from tests.e2e.test_browser import browser as browser  # noqa: F401  (the fixture, shared with that module)
+from tests.support.client import ApiClient
 
 pytestmark = pytest.mark.browser
 
@@ -68,41 +70,35 @@ def images_shown(page: Any) -> int:
 
 
 @pytest.fixture
-def owner(browser: Any, stack: Any) -> Iterator[tuple[Any, Any]]:  # noqa: F811
-    """A tab signed in as a new account, and that account."""
-    account = stack.new_account()
+def owner(browser: Any, stack: Any, new_account: Callable[[], ApiClient]) -> Iterator[tuple[Any, ApiClient]]:  # noqa: F811
+    """A tab signed in as a new account, and the API as that account."""
+    api = new_account()
     tab = _new_tab(browser)
-    sign_in(tab, stack, account)
-    yield tab, account
+    sign_in(tab, stack, api.account)
+    yield tab, api
     tab.context.close()
 
 
-def _ready_private_photos(stack: Any, account: Any, count: int) -> list[str]:
-    api = stack.api_as(account)
+def _ready_photos(api: ApiClient, count: int, *, visibility: str) -> list[str]:
     ids = []
     for n in range(count):
-        files = {"file": (f"trip-{n}-{uuid.uuid4().hex[:4]}.jpg", jpeg(30 * n, model="Z 6"))}
-        response = api.post(stack.url("/api/photos"), files=files, data={"visibility": "private"}, timeout=30)
+        files = {"file": (f"trip-{n}-{uuid.uuid4().hex[:4]}.jpg", jpeg(30 * n + 20, model="Z 6"))}
+        response = api.post(api.url("/api/photos"), files=files, data={"visibility": visibility}, timeout=30)
         assert response.status_code == 202, response.text
         ids.append(response.json()["id"])
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        statuses = {api.get(stack.url(f"/api/photos/{i}"), timeout=10).json()["status"] for i in ids}
-        if statuses == {"READY"}:
-            return ids
-        time.sleep(0.2)
-    pytest.fail(f"photos not READY: {statuses}")
+    api.wait_until(ids, {"READY"}, timeout=60)
+    return ids
 
 
 def test_make_an_album_share_it_with_a_password_open_it_anonymously_and_revoke_it(
     stack: Any,
-    owner: tuple[Any, Any],
+    owner: tuple[Any, ApiClient],
     browser: Any,  # noqa: F811
 ) -> None:
     expect = sync_api.expect
     ARTIFACTS.mkdir(exist_ok=True)
-    page, account = owner
-    photos = _ready_private_photos(stack, account, 3)
+    page, api = owner
+    photos = _ready_photos(api, 3, visibility="private")
 
     # An album, then two photos into it from the multi-select of "My photos".
     page.goto(stack.url("/albums"))
@@ -181,18 +177,11 @@ def test_make_an_album_share_it_with_a_password_open_it_anonymously_and_revoke_i
         stranger.context.close()
 
 
-def test_a_revisit_of_the_gallery_loads_thumbnails_from_the_browser_cache(stack: Any, owner: tuple[Any, Any]) -> None:
-    page, account = owner
-    api = stack.api_as(account)
-    for n in range(2):
-        files = {"file": (f"open-{n}.jpg", jpeg(60 + 40 * n, model="Z 7"))}
-        assert (
-            api.post(stack.url("/api/photos"), files=files, data={"visibility": "public"}, timeout=30).status_code
-            == 202
-        )
-    stack.wait_for_status(
-        api.get(stack.url("/api/photos?owner=me&limit=1"), timeout=10).json()["items"][0]["id"], {"READY"}
-    )
+def test_a_revisit_of_the_gallery_loads_thumbnails_from_the_browser_cache(
+    stack: Any, owner: tuple[Any, ApiClient]
+) -> None:
+    page, api = owner
+    _ready_photos(api, 2, visibility="public")
     network = NetworkLog(page)
     for _ in range(2):  # a second try only if a signing window ended between the two visits
         page.goto(stack.url("/"))

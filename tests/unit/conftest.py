@@ -9,7 +9,6 @@ import redis
 from flask import Flask
 from flask.testing import FlaskClient
 from moto import mock_aws
-from testaccounts import Account, create_account, moto_keys
 
 from photoshare_devstack import processes
 from photoshare_shared.aws import make_client, make_table
@@ -23,6 +22,7 @@ from photoshare_shared.store import PhotoStore
 from photoshare_shared.userpool import UserPoolIds
 from photoshare_web import create_app, dispatch
 from photoshare_web.accounts.provider import AccountServices
+from tests.support.accounts import Account, create_account, moto_keys
 
 
 class RecordingPublisher:

@@ -3,9 +3,9 @@
 from io import BytesIO
 
 import pytest
-from hostile import CORPUS, Case
 
 from photoshare_worker.processing import run_photo_job
+from tests.support.hostile import CORPUS, Case
 
 
 def test_the_corpus_is_large_and_covers_every_category():

@@ -13,12 +13,11 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from testaccounts import Account
 
 from photoshare_shared.aws import make_table
-from photoshare_shared.catalog.item import to_item
-from photoshare_shared.photo import Photo, Status, Thumbnail
 from photoshare_shared.settings import Settings
+from tests.support.accounts import Account
+from tests.support.photos import ready_item
 
 PHOTOS = 10_000
 ONE_QUERY = Counter({"dynamodb.Query": 1})
@@ -29,28 +28,7 @@ MY_PHOTOS = Counter({"dynamodb.Query": 2, "dynamodb.GetItem": 1})
 def _item(n: int, owner: Account) -> dict[str, Any]:
     """Photo n of `owner`, READY with both thumbnails, created n seconds after midnight (n = 0 is oldest)."""
     stamp = f"2026-07-01T{n // 3600:02d}:{n // 60 % 60:02d}:{n % 60:02d}.000Z"
-    pid = f"01JPAGEC5T{n:016d}"
-    return to_item(
-        Photo(
-            photo_id=pid,
-            filename=f"IMG_{n:05d}.jpg",
-            content_type="image/jpeg",
-            size_bytes=3_000_000,
-            created_at=stamp,
-            status=Status.READY,
-            attempts=1,
-            finished_at=stamp,
-            width=3000,
-            height=4000,
-            format="JPEG",
-            owner_id=owner.sub,
-            owner_name=owner.username,
-            thumbnails={
-                "small": Thumbnail(f"thumbnails/{pid}/small.webp", 192, 256, "image/webp"),
-                "large": Thumbnail(f"thumbnails/{pid}/large.jpg", 960, 1280, "image/jpeg"),
-            },
-        )
-    )
+    return ready_item(f"01JPAGEC5T{n:016d}", f"IMG_{n:05d}.jpg", stamp, owner_id=owner.sub, owner_name=owner.username)
 
 
 class CallCounter:
@@ -72,10 +50,10 @@ class CallCounter:
 def _app_clients(app: Flask) -> list[Any]:
     backends = app.extensions["photoshare"]
     clients = [
-        backends.store._client,
-        backends.store._signer,
-        backends.catalog._table.meta.client,
-        backends.attention._table.meta.client,
+        backends.store.client,
+        backends.store.signer,
+        backends.catalog.table.meta.client,
+        backends.attention.table.meta.client,
     ]
     return list({id(c): c for c in clients}.values())
 

@@ -4,9 +4,9 @@ import re
 from io import BytesIO
 
 import pytest
-from hostile import CORPUS
 
 from photoshare_worker.processing import run_photo_job
+from tests.support.hostile import CORPUS
 
 HOSTILE_NAME = "<img src=x onerror='alert(1)'>.jpg"
 EXIF_SCRIPT = next(case for case in CORPUS if case.name == "exif-script-tags")

@@ -6,13 +6,13 @@ from io import BytesIO
 
 import pytest
 from botocore.exceptions import ClientError, EndpointConnectionError
-from imagegen import photo_bytes
 from kombu.exceptions import OperationalError
 
 from photoshare_shared.catalog.item import ATTENTION_PARTITION, UNSENT_JOB
 from photoshare_shared.keys import new_photo_id
 from photoshare_shared.photo import Photo, Status, utc_now
 from photoshare_web.dispatch import JobDispatcher
+from tests.support.images import photo_bytes
 
 REFUSED = OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
@@ -30,13 +30,11 @@ def accepted(client) -> str:
 
 
 def attention_key(catalog, photo_id: str) -> str | None:
-    return catalog._table.get_item(Key={"photo_id": photo_id})["Item"].get(ATTENTION_PARTITION)
+    return catalog.table.get_item(Key={"photo_id": photo_id})["Item"].get(ATTENTION_PARTITION)
 
 
 def nothing_kept(store, settings, catalog) -> bool:
-    return (
-        "Contents" not in store._client.list_objects_v2(Bucket=settings.bucket) and catalog.page(limit=5).photos == []
-    )
+    return "Contents" not in store.client.list_objects_v2(Bucket=settings.bucket) and catalog.page(limit=5).photos == []
 
 
 def test_uploads_while_redis_is_down_are_accepted_and_sent_when_it_answers(
@@ -46,7 +44,7 @@ def test_uploads_while_redis_is_down_are_accepted_and_sent_when_it_answers(
     first = accepted(client)
     assert publisher.published == [] and jobs.redis_down
     assert attention_key(catalog, first) == UNSENT_JOB
-    assert store._client.head_object(Bucket=settings.bucket, Key=f"originals/{first}")
+    assert store.client.head_object(Bucket=settings.bucket, Key=f"originals/{first}")
 
     # Redis is back, but until the sender has seen it requests do not wait on Redis again.
     publisher.error = None

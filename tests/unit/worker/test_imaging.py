@@ -9,12 +9,12 @@ import zlib
 from io import BytesIO
 
 import pytest
-from imagegen import with_major_brand, without_compatible_brand
 from PIL import Image, ImageChops, ImageDraw, ImageOps, ImageStat
 from PIL.TiffImagePlugin import IFDRational
 
 from photoshare_shared.imageformats import LARGE, SMALL, THUMBNAIL_SPECS
 from photoshare_worker.imaging import Derivative, RenderedPhoto, UndecodableImage, render_photo
+from tests.support.images import with_major_brand, without_compatible_brand
 
 RED, GREEN, BLUE, WHITE = (255, 0, 0), (0, 255, 0), (0, 0, 255), (255, 255, 255)
 

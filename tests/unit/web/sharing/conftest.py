@@ -4,10 +4,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from imagegen import CAMERA_EXIF, GPS_NORTH_EAST, photo_bytes
 from sharingkit import upload
 
 from photoshare_worker.processing import run_photo_job
+from tests.support.images import CAMERA_EXIF, GPS_NORTH_EAST, photo_bytes
 
 
 @dataclass(frozen=True)

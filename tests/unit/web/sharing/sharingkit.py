@@ -3,7 +3,7 @@
 from io import BytesIO
 from typing import Any
 
-from imagegen import photo_bytes
+from tests.support.images import photo_bytes
 
 # GPS_NORTH_EAST is 48°51'29.4" N, 2°17'40.2" E: how the position could show in an answer.
 LOCATION_TEXTS = ("48.858", "2.2945", "48°", "48.86", "2.29")

@@ -4,11 +4,11 @@ public photos only, "My photos" all of one's own; photos from before visibility 
 import re
 from io import BytesIO
 
-from imagegen import photo_bytes
 from sharingkit import upload
 
 from photoshare_shared.catalog import item as item_shape
 from photoshare_shared.photo import PUBLIC_GALLERY
+from tests.support.images import photo_bytes
 
 
 def ids(response) -> list[str]:

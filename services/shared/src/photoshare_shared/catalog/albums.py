@@ -14,6 +14,7 @@ from botocore.exceptions import ClientError
 
 from photoshare_shared.catalog import item as item_shape
 from photoshare_shared.catalog.cursor import InvalidCursor, decode_cursor, encode_cursor
+from photoshare_shared.catalog.repository import TableRepository
 from photoshare_shared.keys import new_photo_id
 from photoshare_shared.photo import Photo, utc_now
 
@@ -86,11 +87,8 @@ def _albums_list(owner_id: str) -> str:
     return f"albums#{owner_id}"
 
 
-class AlbumCatalog:
+class AlbumCatalog(TableRepository):
     """Album and membership items in the photo table (a boto3 Table resource)."""
-
-    def __init__(self, table: Any) -> None:
-        self._table = table
 
     def create(self, *, owner_id: str, title: str, description: str = "") -> Album:
         album = Album(

@@ -15,6 +15,7 @@ from botocore.exceptions import ClientError
 
 from photoshare_shared.catalog import item as item_shape
 from photoshare_shared.catalog.cursor import InvalidCursor, decode_cursor, encode_cursor
+from photoshare_shared.catalog.repository import TableRepository
 from photoshare_shared.photo import iso_utc, utc_now
 
 TOKEN_BYTES = 24  # 192 random bits
@@ -95,11 +96,8 @@ class ShareLink:
         )
 
 
-class LinkCatalog:
+class LinkCatalog(TableRepository):
     """Share-link items in the photo table (a boto3 Table resource)."""
-
-    def __init__(self, table: Any) -> None:
-        self._table = table
 
     def create(self, link: ShareLink) -> None:
         self._table.put_item(

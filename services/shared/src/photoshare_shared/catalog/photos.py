@@ -19,6 +19,7 @@ from photoshare_shared.catalog.item import (
     to_item,
 )
 from photoshare_shared.catalog.listing import Listing
+from photoshare_shared.catalog.repository import TableRepository
 from photoshare_shared.photo import PUBLIC_GALLERY, WAITING_SINCE, Photo, ProcessingResult, Status, Visibility, utc_now
 
 
@@ -41,16 +42,8 @@ _NAMES = {
 _REQUEUE = "SET #status = :queued, #attention = :queued, queued_at = :now"
 
 
-class PhotoCatalog:
+class PhotoCatalog(TableRepository):
     """Photo items in one DynamoDB table (a boto3 Table resource)."""
-
-    def __init__(self, table: Any) -> None:
-        self._table = table
-
-    @property
-    def table(self) -> Any:
-        """The boto3 Table, shared with the other item types of the same table."""
-        return self._table
 
     def add(self, *, photo: Photo) -> None:
         """Store a new photo; never overwrites an existing id."""
