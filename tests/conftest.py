@@ -18,7 +18,10 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DevStack]:
         tmp_path_factory.mktemp("stack"),
         bucket="photoshare-it",
         table="photoshare-it-photos",
-        extra_environ=NO_RATE_LIMITS,
+        # These tiers follow photos through the pipeline as anonymous readers too, and in the
+        # gallery; who sees what is tested in the unit tier and by the sharing browser test, which
+        # chooses each photo's visibility itself.
+        extra_environ={**NO_RATE_LIMITS, "PHOTOSHARE_DEFAULT_VISIBILITY": "public"},
         redis_appendonly=False,
     )
     with running(local, workers=1, beat=False):

@@ -90,6 +90,9 @@ def test_upload_process_browse_delete(stack: DevStack, api: ApiClient, jpeg: byt
     assert_thumbnail(open_s3_image(stack, f"thumbnails/{photo_id}/small.webp"), "WEBP", 256)
     assert_thumbnail(open_s3_image(stack, f"thumbnails/{photo_id}/large.jpg"), "JPEG", 1280)
 
+    # The position is its owner's: anyone else gets the rest of the EXIF without it.
+    seen_by_others = requests.get(stack.url(f"/api/photos/{photo_id}"), timeout=10).json()["exif"]
+    assert "gps" not in seen_by_others and seen_by_others["make"] == "Photoshare Test Cam"
     exif: dict[str, Any] = photo["exif"]
     assert exif["make"] == "Photoshare Test Cam"
     assert exif["model"] == "PT-1"

@@ -39,7 +39,7 @@ def test_smoke_passes_against_the_local_stack(stack, emulator_credentials, capsy
         "POST /api/photos",
         "wait for READY",
         "GET thumbnails.small.url",
-        "GET /api/photos lists it",
+        "GET /api/photos?owner=me lists it",
     ]
     assert temporary.startswith("smoke-")
     assert steps[-1] == "delete the temporary account" and len(steps) == 11

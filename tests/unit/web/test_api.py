@@ -14,7 +14,9 @@ from tests.support.images import photo_bytes
 
 def upload(client, data: bytes, filename: str = "holiday.jpg", content_type: str = "image/jpeg"):
     return client.post(
-        "/api/photos", data={"file": (BytesIO(data), filename, content_type)}, content_type="multipart/form-data"
+        "/api/photos",
+        data={"file": (BytesIO(data), filename, content_type), "visibility": "public"},
+        content_type="multipart/form-data",
     )
 
 

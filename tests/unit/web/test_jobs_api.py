@@ -11,7 +11,7 @@ from tests.support.images import photo_bytes
 
 
 def upload(client) -> str:
-    data = {"file": (BytesIO(photo_bytes(32, 32)), "x.jpg")}
+    data = {"file": (BytesIO(photo_bytes(32, 32)), "x.jpg"), "visibility": "public"}
     return client.post("/api/photos", data=data, content_type="multipart/form-data").get_json()["id"]
 
 

@@ -16,7 +16,9 @@ EXIF_SCRIPT = next(case for case in CORPUS if case.name == "exif-script-tags")
 def hostile_photo(client, store, catalog, settings) -> str:
     """A READY photo whose file name and EXIF text carry markup."""
     response = client.post(
-        "/api/photos", data={"file": (BytesIO(EXIF_SCRIPT.make()), HOSTILE_NAME)}, content_type="multipart/form-data"
+        "/api/photos",
+        data={"file": (BytesIO(EXIF_SCRIPT.make()), HOSTILE_NAME), "visibility": "public"},
+        content_type="multipart/form-data",
     )
     photo_id = response.get_json()["id"]
     run_photo_job(photo_id, store=store, catalog=catalog, settings=settings)
@@ -26,7 +28,9 @@ def hostile_photo(client, store, catalog, settings) -> str:
 @pytest.fixture
 def failed_hostile_photo(client, catalog) -> str:
     response = client.post(
-        "/api/photos", data={"file": (BytesIO(CORPUS[0].make()), HOSTILE_NAME)}, content_type="multipart/form-data"
+        "/api/photos",
+        data={"file": (BytesIO(CORPUS[0].make()), HOSTILE_NAME), "visibility": "public"},
+        content_type="multipart/form-data",
     )
     photo_id = response.get_json()["id"]
     catalog.start_processing(photo_id=photo_id)

@@ -17,7 +17,7 @@ def csrf_token(client, path: str) -> str:
 
 
 def post_upload(client, data: bytes, filename: str = "beach.jpg", token: str | None = None):
-    form = {"file": (BytesIO(data), filename)}
+    form = {"file": (BytesIO(data), filename), "visibility": "public"}
     if token is not None:
         form["csrf_token"] = token
     return client.post("/upload", data=form, content_type="multipart/form-data")

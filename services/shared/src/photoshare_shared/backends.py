@@ -4,11 +4,15 @@ DynamoDB catalog, Redis job queue and job figures)."""
 from dataclasses import dataclass
 
 from photoshare_shared.aws import make_client, make_table
+from photoshare_shared.catalog.albums import AlbumCatalog
 from photoshare_shared.catalog.attention import AttentionIndex
+from photoshare_shared.catalog.links import LinkCatalog
 from photoshare_shared.catalog.photos import PhotoCatalog
+from photoshare_shared.catalog.preferences import AccountPreferences
 from photoshare_shared.jobmetrics import JobMetrics
 from photoshare_shared.jobqueue import JobPublisher
 from photoshare_shared.outbox import JobOutbox
+from photoshare_shared.photo import Visibility
 from photoshare_shared.settings import Settings
 from photoshare_shared.store import PhotoStore
 
@@ -42,6 +46,21 @@ class Backends:
     def outbox(self) -> JobOutbox:
         """Sends jobs, keeping those Redis cannot take yet."""
         return JobOutbox(catalog=self.catalog, attention=self.attention, publisher=self.publisher)
+
+    @property
+    def albums(self) -> AlbumCatalog:
+        """Albums and their photos, in the photo table."""
+        return AlbumCatalog(self.catalog.table)
+
+    @property
+    def links(self) -> LinkCatalog:
+        """Share links, in the photo table."""
+        return LinkCatalog(self.catalog.table)
+
+    @property
+    def preferences(self) -> AccountPreferences:
+        """Each account's default visibility, in the photo table."""
+        return AccountPreferences(self.catalog.table, site_default=Visibility(self.settings.default_visibility))
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "Backends":

@@ -27,8 +27,17 @@ def utc_now() -> str:
     return iso_utc(datetime.now(UTC))
 
 
-# Every photo is in the one public gallery; the owner index lists each person's own.
+# Public photos are in the one public gallery (private ones are left out of it); the owner
+# index lists each person's own.
 PUBLIC_GALLERY = "public"
+
+
+class Visibility(StrEnum):
+    """Who may see a photo: only its owner, or everyone (then it is in the public gallery)."""
+
+    PRIVATE = "private"
+    PUBLIC = "public"
+
 
 # The time a photo in a waiting state has waited since: what the recovery sweep judges.
 WAITING_SINCE = {Status.QUEUED: "queued_at", Status.PROCESSING: "started_at"}
@@ -54,7 +63,15 @@ class Photo:
     size_bytes: int
     created_at: str
     status: Status = Status.QUEUED
-    gallery: str = PUBLIC_GALLERY
+    # Public photos carry the gallery index's partition key, private ones do not (the index is
+    # sparse), so the gallery can only ever list public photos. Items from before visibility
+    # existed all carry it: they stay public.
+    visibility: Visibility = Visibility.PUBLIC
+    # The owner's choices for people other than themselves: see the position, download the original.
+    share_location: bool = False
+    allow_download: bool = False
+    # The albums it was added to (their membership items are removed with the photo).
+    albums: frozenset[str] = frozenset()
     # Who uploaded it: the account's stable id (Cognito `sub`) and its username, for display.
     # None only for photos stored before accounts existed: nobody may delete those.
     owner_id: str | None = None

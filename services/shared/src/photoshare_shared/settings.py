@@ -1,7 +1,7 @@
 """One typed settings object, read from the environment (PHOTOSHARE_* plus standard AWS_* names)."""
 
 from functools import cached_property
-from typing import Self
+from typing import Literal, Self
 from urllib.parse import urlsplit
 
 from pydantic import AliasChoices, Field, field_validator, model_validator
@@ -64,6 +64,14 @@ class Settings(BaseSettings):
     signin_rate_limit: str = "10 per minute; 100 per hour"
     # Retry requests (one photo, or all failed ones) per account, in Flask-Limiter's notation.
     retry_rate_limit: str = "10 per minute; 100 per hour"
+
+    # Sharing (docs/sharing.md). Who sees new uploads of an account that never chose a default.
+    default_visibility: Literal["private", "public"] = "private"
+    # How long a web process trusts a share link it has checked before reading it again: the most
+    # a revoked or expired link's images keep loading. At most 30 s, so a link ends within 60 s.
+    share_check_cache_s: int = Field(default=20, ge=0, le=30)
+    # Password attempts on share links, per link and (separately) per client address.
+    share_password_rate_limit: str = "5 per minute; 30 per hour"
 
     # Job reliability (docs/architecture.md "Reliability rules"); the validator below keeps them consistent.
     task_time_limit_s: int = Field(default=150, ge=5)

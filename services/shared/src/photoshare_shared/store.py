@@ -1,5 +1,6 @@
 """The S3 store: originals and thumbnails under keys the server makes."""
 
+import datetime
 import os
 from typing import IO, Any
 from urllib.parse import urlsplit
@@ -8,6 +9,7 @@ from boto3.s3.transfer import TransferConfig
 
 from photoshare_shared import keys
 from photoshare_shared.imageformats import THUMBNAIL_SPECS, ThumbnailSpec
+from photoshare_shared.signingtime import signed_at, window_start
 
 # Files above 8 MB go up as multipart uploads in 5 MB parts, one after the other. From a named file
 # each part is read from disk as it is sent; from any other stream boto3 copies each part into memory.
@@ -74,8 +76,13 @@ class PhotoStore:
         self._client.delete_objects(Bucket=self._bucket, Delete={"Objects": objects, "Quiet": True})
 
     def thumbnail_url(self, key: str) -> str:
-        """A short-lived URL a browser can show inline."""
+        """A URL a browser can show inline: the same for a third of the URL lifetime (so a browser
+        coming back within it uses its cached copy), then valid for at least two thirds more."""
         return self._presign({"Bucket": self._bucket, "Key": key})
+
+    def open_thumbnail(self, key: str) -> Any:
+        """A derivative as a stream (for the share-link image route, which checks the link first)."""
+        return self._client.get_object(Bucket=self._bucket, Key=key)["Body"]
 
     @property
     def browser_origin(self) -> str:
@@ -88,4 +95,6 @@ class PhotoStore:
         self._client.head_bucket(Bucket=self._bucket)
 
     def _presign(self, params: dict[str, str]) -> str:
-        return self.signer.generate_presigned_url("get_object", Params=params, ExpiresIn=self._url_ttl_s)
+        now = datetime.datetime.now(datetime.UTC)
+        with signed_at(window_start(now, max(1, self._url_ttl_s // 3))):
+            return self.signer.generate_presigned_url("get_object", Params=params, ExpiresIn=self._url_ttl_s)

@@ -12,7 +12,7 @@ from photoshare_web.dispatch import dispatcher
 from photoshare_web.errors import HttpError
 from photoshare_web.jobs_overview import current_overview
 from photoshare_web.ratelimit import retry_limit, upload_limit
-from photoshare_web.requestinput import query_int
+from photoshare_web.requestinput import bool_field, json_object, query_int, visibility_field
 from photoshare_web.serialize import photo_json
 from photoshare_web.uploads import accept_upload
 
@@ -30,14 +30,21 @@ def upload_photo() -> tuple[dict[str, Any], int, dict[str, str]]:
     owner = require_user("upload photos")
     if len(request.files.getlist("file")) > 1:
         raise HttpError(400, "Send one photo per request in the form field 'file'.")
-    photo = accept_upload(request.files.get("file"), owner=owner, backends=current_backends(), jobs=dispatcher())
+    photo = accept_upload(
+        request.files.get("file"),
+        owner=owner,
+        backends=current_backends(),
+        jobs=dispatcher(),
+        visibility=request.form.get("visibility"),
+    )
     location = url_for("api.get_photo", photo_id=photo.photo_id)
-    return photo_json(photo, current_backends().store), 202, {"Location": location}
+    return photo_json(photo, current_backends().store, operations.sight(photo)), 202, {"Location": location}
 
 
 @bp.get("/photos")
 def list_photos() -> dict[str, Any]:
-    """A page of photos, newest first: {"items": [...], "next_cursor": ...}; `owner=me`: only yours."""
+    """A page of public photos, newest first: {"items": [...], "next_cursor": ...}; `owner=me`: all
+    of yours, private ones included."""
     limit = query_int("limit", default=current_backends().settings.page_size, low=1, high=MAX_PAGE_SIZE)
     owner = request.args.get("owner")
     if owner not in (None, "", "me"):
@@ -50,20 +57,57 @@ def list_photos() -> dict[str, Any]:
     except InvalidCursor as error:
         raise HttpError(400, "The cursor is not valid: use next_cursor from a previous page.") from error
     store = current_backends().store
-    return {"items": [photo_json(p, store) for p in page.photos], "next_cursor": page.next_cursor}
+    items = [photo_json(p, store, operations.sight(p)) for p in page.photos]
+    return {"items": items, "next_cursor": page.next_cursor}
 
 
 @bp.get("/photos/<photo_id>")
 def get_photo(photo_id: str) -> dict[str, Any]:
-    """One photo, or 404."""
-    return photo_json(operations.find_photo(photo_id), current_backends().store)
+    """One photo, or 404 (also for another person's private photo)."""
+    photo = operations.find_photo(photo_id)
+    return photo_json(photo, current_backends().store, operations.sight(photo))
+
+
+@bp.patch("/photos/<photo_id>")
+def change_photo(photo_id: str) -> dict[str, Any]:
+    """The owner's sharing choices: {"visibility", "share_location", "allow_download"}, each optional."""
+    photo = operations.find_own_photo(photo_id, "change who sees it")
+    body = json_object('{"visibility": "private"|"public", "share_location": true|false, "allow_download": true|false}')
+    unknown = set(body) - {"visibility", "share_location", "allow_download"}
+    if unknown:
+        raise HttpError(400, f"Unknown field(s): {', '.join(sorted(unknown))}.")
+    changed = operations.change_sharing(
+        photo,
+        visibility=visibility_field(body, "visibility"),
+        share_location=bool_field(body, "share_location"),
+        allow_download=bool_field(body, "allow_download"),
+    )
+    return photo_json(changed, current_backends().store, operations.sight(changed))
+
+
+@bp.get("/account/preferences")
+def preferences() -> dict[str, Any]:
+    """The signed-in account's default visibility for new uploads."""
+    owner = require_user("see your preferences")
+    return {"default_visibility": current_backends().preferences.default_visibility(owner.sub).value}
+
+
+@bp.patch("/account/preferences")
+def change_preferences() -> dict[str, Any]:
+    """Set the default visibility of one's new uploads: {"default_visibility": "private"|"public"}."""
+    owner = require_user("change your preferences")
+    chosen = visibility_field(json_object('{"default_visibility": "private"|"public"}'), "default_visibility")
+    if chosen is None:
+        raise HttpError(400, 'Send JSON: {"default_visibility": "private"|"public"}.')
+    current_backends().preferences.set_default_visibility(owner.sub, chosen)
+    return {"default_visibility": chosen.value}
 
 
 @bp.delete("/photos/<photo_id>")
 def delete_photo(photo_id: str) -> tuple[str, int]:
     """Delete a photo and all its files: 204, then GET gives 404. Only its owner may."""
     photo = operations.find_own_photo(photo_id, "delete it")
-    operations.delete_photo(photo.photo_id)
+    operations.delete_photo(photo)
     return "", 204
 
 
@@ -72,11 +116,8 @@ def delete_photo(photo_id: str) -> tuple[str, int]:
 def retry_photo(photo_id: str) -> tuple[dict[str, Any], int, dict[str, str]]:
     """Queue a FAILED photo again: 202; 409 when it is not FAILED. Only its owner may."""
     photo = operations.retry_photo(operations.find_own_photo(photo_id, "retry it"))
-    return (
-        photo_json(photo, current_backends().store),
-        202,
-        {"Location": url_for("api.get_photo", photo_id=photo.photo_id)},
-    )
+    location = url_for("api.get_photo", photo_id=photo.photo_id)
+    return photo_json(photo, current_backends().store, operations.sight(photo)), 202, {"Location": location}
 
 
 @bp.get("/jobs")

@@ -6,7 +6,21 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from photoshare_shared.backends import Backends
 from photoshare_shared.settings import Settings
-from photoshare_web import accounts, api, dispatch, errors, filters, health, origin, pages, ratelimit, security
+from photoshare_web import (
+    accounts,
+    albums,
+    api,
+    dispatch,
+    errors,
+    filters,
+    health,
+    links,
+    origin,
+    pages,
+    ratelimit,
+    security,
+    sharingapi,
+)
 from photoshare_web.accounts.provider import AccountServices
 from photoshare_web.signing import signing_key
 from photoshare_web.uploadstream import UploadRequest
@@ -40,6 +54,7 @@ def create_app(
     # api.py asks for the CSRF token in a header.
     csrf.exempt(api.bp)
     csrf.exempt(accounts.token_api.bp)
+    csrf.exempt(sharingapi.bp)
 
     origin.register(app, settings.origin_secret)  # first: a stranger's request costs nothing more
     ratelimit.register(app, settings)
@@ -54,6 +69,9 @@ def create_app(
     accounts.register(app, settings, account_services)
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(sharingapi.bp)
+    app.register_blueprint(albums.bp)
+    app.register_blueprint(links.bp)
     errors.register_error_handlers(app, settings)
     filters.register(app)
     security.register(app, image_origin=app.extensions["photoshare"].store.browser_origin)

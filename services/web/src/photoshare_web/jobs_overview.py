@@ -12,7 +12,7 @@ from kombu.exceptions import OperationalError
 from photoshare_shared.backends import Backends
 from photoshare_shared.catalog.attention import ATTENTION_STATUSES
 from photoshare_shared.jobqueue import PHOTOS_QUEUE
-from photoshare_shared.photo import Status
+from photoshare_shared.photo import Status, Visibility
 from photoshare_web.current_backends import current_backends
 
 # Asking workers is a broadcast that waits for replies: keep it short and reuse the answer.
@@ -58,6 +58,7 @@ def job_overview(backends: Backends, workers: WorkerCache) -> dict[str, Any]:
                 "when": photo.finished_at,
             }
             for photo in failures
+            if photo.visibility is Visibility.PUBLIC  # a private photo's name is its owner's only
         ],
     }
 

@@ -1,12 +1,13 @@
 """Server-rendered pages for people: gallery, upload form, photo page, delete confirmation."""
 
-from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from photoshare_shared.catalog.cursor import InvalidCursor
 from photoshare_shared.imageformats import ACCEPTED_NAMES
+from photoshare_shared.photo import Visibility
 from photoshare_web import operations
-from photoshare_web.accounts.current import current_user, require_user
+from photoshare_web.accounts.current import require_user
 from photoshare_web.current_backends import current_backends
 from photoshare_web.dispatch import dispatcher
 from photoshare_web.errors import HttpError
@@ -38,11 +39,14 @@ def _gallery_page(*, owner_id: str | None) -> str:
         )
     except InvalidCursor as error:
         raise HttpError(400, "That page link is not valid; start again from the first page.") from error
-    photos = [photo_json(photo, current_backends().store) for photo in page.photos]
+    photos = [photo_json(photo, current_backends().store, operations.sight(photo)) for photo in page.photos]
+    mine = owner_id is not None
     return render_template(
         "gallery.html",
         photos=photos,
-        mine=owner_id is not None,
+        mine=mine,
+        albums=current_backends().albums.own(owner_id=owner_id, limit=100)[0] if mine else [],
+        default_visibility=current_backends().preferences.default_visibility(owner_id).value if mine else None,
         next_cursor=page.next_cursor,
         paged=bool(cursor),
         max_mb=current_backends().settings.max_upload_mb,
@@ -63,16 +67,26 @@ def upload() -> Response | tuple[str, int]:
     """Accept the form's file, then show the new photo's page."""
     owner = require_user("upload photos")
     try:
-        photo = accept_upload(request.files.get("file"), owner=owner, backends=current_backends(), jobs=dispatcher())
-    except HttpError as refusal:
-        return _upload_page(error=refusal.message), refusal.status
+        photo = accept_upload(
+            request.files.get("file"),
+            owner=owner,
+            backends=current_backends(),
+            jobs=dispatcher(),
+            visibility=request.form.get("visibility"),
+        )
+    except HttpError as refused:
+        return _upload_page(error=refused.message), refused.status
     flash(f"Uploaded “{photo.filename}”; thumbnails are on their way.")
     return redirect(url_for("pages.photo_page", photo_id=photo.photo_id), code=303)
 
 
 def _upload_page(error: str | None = None) -> str:
     return render_template(
-        "upload.html", max_mb=current_backends().settings.max_upload_mb, accepted_names=ACCEPTED_NAMES, error=error
+        "upload.html",
+        max_mb=current_backends().settings.max_upload_mb,
+        accepted_names=ACCEPTED_NAMES,
+        error=error,
+        default_visibility=current_backends().preferences.default_visibility(require_user("upload photos").sub).value,
     )
 
 
@@ -81,12 +95,15 @@ def photo_page(photo_id: str) -> str:
     """Large preview, metadata, download and delete."""
     found = operations.find_photo(photo_id)
     newer, older = current_backends().catalog.neighbours(photo=found)
-    photo = photo_json(found, current_backends().store)
-    user = current_user()
+    sight = operations.sight(found)
+    photo = photo_json(found, current_backends().store, sight)
     return render_template(
         "photo.html",
         photo=photo,
-        yours=found.is_owned_by(user.sub if user else None),
+        yours=sight.owner,
+        albums=current_backends().albums.own(owner_id=found.owner_id, limit=100)[0]
+        if sight.owner and found.owner_id
+        else [],
         newer_id=newer.photo_id if newer else None,
         older_id=older.photo_id if older else None,
     )
@@ -96,23 +113,43 @@ def photo_page(photo_id: str) -> str:
 def download_original(photo_id: str) -> Response:
     """The original file, streamed from S3 as an attachment (never rendered inline)."""
     photo = operations.find_photo(photo_id)
-    response = send_file(
-        current_backends().store.open_original(photo_id=photo.photo_id),
-        mimetype=photo.content_type,
-        as_attachment=True,
-        download_name=photo.download_name,
-        conditional=False,
-        etag=False,
+    return operations.send_original(photo, operations.sight(photo))
+
+
+@bp.post("/photos/<photo_id>/sharing")
+def change_sharing(photo_id: str) -> Response:
+    """The owner's choices from the photo page's form: visibility, location, download."""
+    photo = operations.find_own_photo(photo_id, "change who sees it")
+    visibility = request.form.get("visibility")
+    if visibility not in ("private", "public"):
+        raise HttpError(400, "Choose private or public.")
+    operations.change_sharing(
+        photo,
+        visibility=Visibility(visibility),
+        share_location=request.form.get("share_location") == "on",
+        allow_download=request.form.get("allow_download") == "on",
     )
-    response.headers["Content-Length"] = str(photo.size_bytes)
-    response.headers["Cache-Control"] = "private, no-transform"
-    return response
+    flash("Sharing settings saved.")
+    return redirect(url_for("pages.photo_page", photo_id=photo.photo_id), code=303)
+
+
+@bp.post("/account/default-visibility")
+def change_default_visibility() -> Response:
+    """Who sees one's new uploads unless the upload says otherwise."""
+    owner = require_user("change your preferences")
+    visibility = request.form.get("default_visibility")
+    if visibility not in ("private", "public"):
+        raise HttpError(400, "Choose private or public.")
+    current_backends().preferences.set_default_visibility(owner.sub, Visibility(visibility))
+    flash(f"New uploads will be {visibility}.")
+    return redirect(url_for("pages.my_photos"), code=303)
 
 
 @bp.get("/photos/<photo_id>/delete")
 def confirm_delete(photo_id: str) -> str:
     """Ask before deleting (works without JavaScript)."""
-    photo = photo_json(operations.find_own_photo(photo_id, "delete it"), current_backends().store)
+    found = operations.find_own_photo(photo_id, "delete it")
+    photo = photo_json(found, current_backends().store, operations.sight(found))
     return render_template("confirm_delete.html", photo=photo)
 
 
@@ -120,7 +157,7 @@ def confirm_delete(photo_id: str) -> str:
 def delete(photo_id: str) -> Response:
     """Delete the photo and all its files, then go back to your photos."""
     photo = operations.find_own_photo(photo_id, "delete it")
-    operations.delete_photo(photo.photo_id)
+    operations.delete_photo(photo)
     flash(f"Deleted “{photo.filename}”.")
     return redirect(url_for("pages.my_photos"), code=303)
 

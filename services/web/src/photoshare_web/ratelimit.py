@@ -1,6 +1,10 @@
 """Per-client rate limits on uploads, sign-in attempts and retries (Flask-Limiter, counters in the broker's Redis)."""
 
-from flask import Flask, g
+import hashlib
+from collections.abc import Callable
+from typing import Any
+
+from flask import Flask, Response, g, request
 from flask_limiter import Limiter
 from flask_limiter.errors import RateLimitExceeded
 from flask_limiter.util import get_remote_address
@@ -40,10 +44,40 @@ retry_limit = limiter.shared_limit(
     key_func=_account_or_address,
 )
 
+
+def _share_link() -> str:
+    """The share link a password is tried on (a digest of its token, as its id)."""
+    token = (request.view_args or {}).get("token", "")
+    return "link:" + hashlib.sha256(str(token).encode()).hexdigest()[:32]
+
+
+def _password_refused(response: Response) -> bool:
+    return response.status_code == 401
+
+
+def _share_password_rate() -> str:
+    return current_backends().settings.share_password_rate_limit
+
+
+_per_link = limiter.shared_limit(
+    _share_password_rate, scope="share-password-link", key_func=_share_link, deduct_when=_password_refused
+)
+_per_client = limiter.shared_limit(_share_password_rate, scope="share-password-client", deduct_when=_password_refused)
+
+
+def share_password_limits(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Wrong or missing share-link passwords, counted per link (whoever tries) and per client
+    (whichever link): guessing one link's password from many addresses, or many links' from one,
+    both run out. Right answers cost nothing."""
+    return _per_link(_per_client(view))
+
+
 _TOO_MANY = {
     "uploads": "Too many uploads from your address (limit: {limit}); please wait a moment.",
     "signin": "Too many sign-in attempts from your address (limit: {limit}); please wait a minute and try again.",
     "retries": "Too many retries from your account (limit: {limit}); please wait before retrying again.",
+    "share-password-link": "Too many wrong passwords for this link (limit: {limit}); please wait and try again.",
+    "share-password-client": "Too many wrong share-link passwords from your address (limit: {limit}); please wait.",
 }
 
 

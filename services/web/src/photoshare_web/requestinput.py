@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import request
 
+from photoshare_shared.photo import Visibility
 from photoshare_web.errors import HttpError
 
 # ASCII digits only: str.isdigit() passes "²" (which int() refuses) and other scripts' digits.
@@ -36,3 +37,21 @@ def json_object(expected: str) -> dict[str, Any]:
     if not isinstance(body, dict):
         raise HttpError(400, f"Send JSON: {expected}.")
     return body
+
+
+def bool_field(body: dict[str, Any], name: str) -> bool | None:
+    """A true/false field of a JSON body; None when absent."""
+    value = body.get(name)
+    if value is not None and not isinstance(value, bool):
+        raise HttpError(400, f"{name} must be true or false.")
+    return value
+
+
+def visibility_field(body: dict[str, Any], name: str) -> Visibility | None:
+    """A "private"/"public" field of a JSON body; None when absent."""
+    value = body.get(name)
+    if value is None:
+        return None
+    if value not in ("private", "public"):
+        raise HttpError(400, f"{name} must be 'private' or 'public'.")
+    return Visibility(value)

@@ -13,7 +13,7 @@ from werkzeug.datastructures import FileStorage
 
 from photoshare_shared.backends import Backends
 from photoshare_shared.keys import new_photo_id
-from photoshare_shared.photo import Photo, utc_now
+from photoshare_shared.photo import Photo, Visibility, utc_now
 from photoshare_web.accounts.tokens import Identity
 from photoshare_web.dispatch import JobDispatcher
 from photoshare_web.errors import STORAGE_DOWN, HttpError, too_large_message
@@ -24,9 +24,16 @@ log = logging.getLogger(__name__)
 _MAX_FILENAME_CHARS = 200
 
 
-def accept_upload(upload: FileStorage | None, *, owner: Identity, backends: Backends, jobs: JobDispatcher) -> Photo:
+def accept_upload(
+    upload: FileStorage | None,
+    *,
+    owner: Identity,
+    backends: Backends,
+    jobs: JobDispatcher,
+    visibility: str | None = None,
+) -> Photo:
     """Store an accepted image as `owner`'s and enqueue its job (or keep it to send when Redis is
-    back), or raise HttpError having kept nothing."""
+    back), or raise HttpError having kept nothing. `visibility` is what the upload asked for."""
     if upload is None or (not upload.filename and upload.content_length == 0):
         raise HttpError(400, "No file was sent: attach the photo as the form field 'file'.")
     stream = upload.stream
@@ -41,6 +48,7 @@ def accept_upload(upload: FileStorage | None, *, owner: Identity, backends: Back
         raise HttpError(415, str(reason)) from reason
 
     now = utc_now()
+    chosen = upload_visibility(visibility, owner=owner, backends=backends)
     photo = Photo(
         photo_id=new_photo_id(),
         filename=display_filename(upload.filename),
@@ -51,6 +59,7 @@ def accept_upload(upload: FileStorage | None, *, owner: Identity, backends: Back
         format=kind.format,
         owner_id=owner.sub,
         owner_name=owner.username,
+        visibility=chosen,
     )
     try:
         backends.store.put_original(photo_id=photo.photo_id, body=stream, content_type=kind.content_type)
@@ -62,6 +71,17 @@ def accept_upload(upload: FileStorage | None, *, owner: Identity, backends: Back
         _forget(photo.photo_id, backends)
         raise HttpError(503, STORAGE_DOWN) from error
     return photo
+
+
+def upload_visibility(requested: str | None, *, owner: Identity, backends: Backends) -> Visibility:
+    """Who will see a new photo: what the upload asked for (`private` or `public`), else the
+    account's default, else the site's. Every way of uploading goes through here."""
+    if requested:
+        try:
+            return Visibility(requested)
+        except ValueError:
+            raise HttpError(400, "visibility must be 'private' or 'public'.") from None
+    return backends.preferences.default_visibility(owner.sub)
 
 
 def display_filename(raw: str | None) -> str:

@@ -15,7 +15,7 @@ from tests.support.images import photo_bytes
 def upload(client) -> str:
     response = client.post(
         "/api/photos",
-        data={"file": (BytesIO(photo_bytes(64, 48)), "mine.jpg", "image/jpeg")},
+        data={"file": (BytesIO(photo_bytes(64, 48)), "mine.jpg", "image/jpeg"), "visibility": "public"},
         content_type="multipart/form-data",
     )
     assert response.status_code == 202, response.get_json()

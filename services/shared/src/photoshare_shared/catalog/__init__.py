@@ -2,5 +2,6 @@
 
 item.py is the item's shape (attributes, keys, indexes, the table definition); photos.py reads and
 writes single photos and pages; attention.py queries the sparse index of photos not yet READY;
-listing.py and cursor.py are the newest-first lists and their page cursors.
+listing.py and cursor.py are the newest-first lists and their page cursors; albums.py, links.py and
+preferences.py keep the sharing items that live in the same table (docs/sharing.md).
 """

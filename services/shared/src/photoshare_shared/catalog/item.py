@@ -7,7 +7,7 @@ The deploy template repeats table_definition; tests/unit/deploy/test_deploy_temp
 
 from typing import Any
 
-from photoshare_shared.photo import PUBLIC_GALLERY, Photo, ProcessingResult, Status, Thumbnail
+from photoshare_shared.photo import PUBLIC_GALLERY, Photo, ProcessingResult, Status, Thumbnail, Visibility
 
 PARTITION_KEY = "photo_id"
 GALLERY_INDEX = "gallery"
@@ -25,6 +25,20 @@ UNSENT_JOB = "UNSENT"
 OWNER_INDEX = "owner"
 OWNER_PARTITION = "owner_id"  # the Cognito user's `sub`
 
+# Sharing items live in the same table, their table key a prefix and an id, so that they never
+# meet a photo id (a ULID has no '#'). None of them carries the photo indexes' attributes.
+ALBUM_PREFIX = "album#"  # album#<album_id>
+MEMBER_PREFIX = "member#"  # member#<album_id>#<photo_id>: one photo in one album
+LINK_PREFIX = "link#"  # link#<link_id>, the id being a digest of the token
+ACCOUNT_PREFIX = "account#"  # account#<sub>: an account's preferences
+# The lists of sharing items, each one partition sorted by `<created_at>#<id>`, newest first on
+# a descending Query: `albums#<sub>` (one's albums), `album#<album_id>` (an album's photos, sorted
+# by the photo's own time), `links#<sub>` (one's share links), `accounts` (every preferences item,
+# so that the photo count can leave them out).
+LISTS_INDEX = "lists"
+LISTS_PARTITION = "list_id"
+LISTS_SORT = "list_sort"
+
 
 def gallery_sort(photo: Photo) -> str:
     """The photo's sort key in every index: creation time, then id to break ties."""
@@ -35,7 +49,10 @@ def to_item(photo: Photo) -> dict[str, Any]:
     """The DynamoDB item (None values left out)."""
     item: dict[str, Any] = {
         PARTITION_KEY: photo.photo_id,
-        GALLERY_PARTITION: photo.gallery,
+        GALLERY_PARTITION: PUBLIC_GALLERY if photo.visibility is Visibility.PUBLIC else None,
+        "share_location": photo.share_location or None,
+        "allow_download": photo.allow_download or None,
+        "albums": set(photo.albums) or None,
         GALLERY_SORT: gallery_sort(photo),
         OWNER_PARTITION: photo.owner_id,
         "owner_name": photo.owner_name,
@@ -76,7 +93,10 @@ def from_item(item: dict[str, Any]) -> Photo:
         size_bytes=int(item["size_bytes"]),
         created_at=item["created_at"],
         status=Status(item["status"]),
-        gallery=item.get(GALLERY_PARTITION, PUBLIC_GALLERY),
+        visibility=Visibility.PUBLIC if GALLERY_PARTITION in item else Visibility.PRIVATE,
+        share_location=bool(item.get("share_location", False)),
+        allow_download=bool(item.get("allow_download", False)),
+        albums=frozenset(item.get("albums", ())),
         owner_id=item.get(OWNER_PARTITION),
         owner_name=item.get("owner_name"),
         attempts=int(item.get("attempts", 0)),
@@ -128,13 +148,22 @@ def table_definition(table_name: str) -> dict[str, Any]:
         "BillingMode": "PAY_PER_REQUEST",
         "AttributeDefinitions": [
             {"AttributeName": name, "AttributeType": "S"}
-            for name in (PARTITION_KEY, GALLERY_PARTITION, GALLERY_SORT, ATTENTION_PARTITION, OWNER_PARTITION)
+            for name in (
+                PARTITION_KEY,
+                GALLERY_PARTITION,
+                GALLERY_SORT,
+                ATTENTION_PARTITION,
+                OWNER_PARTITION,
+                LISTS_PARTITION,
+                LISTS_SORT,
+            )
         ],
         "KeySchema": [{"AttributeName": PARTITION_KEY, "KeyType": "HASH"}],
         "GlobalSecondaryIndexes": [
             _index(GALLERY_INDEX, GALLERY_PARTITION, GALLERY_SORT),
             _index(ATTENTION_INDEX, ATTENTION_PARTITION, GALLERY_SORT),
             _index(OWNER_INDEX, OWNER_PARTITION, GALLERY_SORT),
+            _index(LISTS_INDEX, LISTS_PARTITION, LISTS_SORT),
         ],
     }
 

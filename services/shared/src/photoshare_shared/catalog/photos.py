@@ -9,7 +9,9 @@ from botocore.exceptions import ClientError
 from photoshare_shared.catalog.cursor import InvalidCursor, decode_cursor, encode_cursor
 from photoshare_shared.catalog.item import (
     ATTENTION_PARTITION,
+    GALLERY_PARTITION,
     GALLERY_SORT,
+    LISTS_INDEX,
     PARTITION_KEY,
     UNSENT_JOB,
     from_item,
@@ -18,7 +20,7 @@ from photoshare_shared.catalog.item import (
 )
 from photoshare_shared.catalog.listing import Listing
 from photoshare_shared.catalog.repository import TableRepository
-from photoshare_shared.photo import WAITING_SINCE, Photo, ProcessingResult, Status, utc_now
+from photoshare_shared.photo import PUBLIC_GALLERY, WAITING_SINCE, Photo, ProcessingResult, Status, Visibility, utc_now
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,7 @@ _NAMES = {
     "#attention": ATTENTION_PARTITION,
     "#error": "error",
     "#id": PARTITION_KEY,
+    "#gallery": GALLERY_PARTITION,
 }
 _REQUEUE = "SET #status = :queued, #attention = :queued, queued_at = :now"
 
@@ -79,8 +82,9 @@ class PhotoCatalog(TableRepository):
         return Page(photos=photos, next_cursor=next_cursor)
 
     def neighbours(self, *, photo: Photo) -> tuple[Photo | None, Photo | None]:
-        """The photos just newer and just older than `photo` in the gallery (one Query each way)."""
-        listing = Listing.of(None)
+        """The photos just newer and just older than `photo` in its list (one Query each way): the
+        gallery for a public photo, its owner's photos for a private one."""
+        listing = Listing.of(None if photo.visibility is Visibility.PUBLIC else photo.owner_id)
         start = listing.key_of(photo)
         found: list[Photo | None] = []
         for forward in (True, False):  # ascending = newer, descending = older
@@ -115,12 +119,45 @@ class PhotoCatalog(TableRepository):
         self.item_count()
 
     def item_count(self) -> int:
-        """The table's item count as DynamoDB reports it (AWS refreshes it about every 6 hours)."""
-        return int(self._table.meta.client.describe_table(TableName=self._table.name)["Table"]["ItemCount"])
+        """How many photo items the table holds, as DynamoDB reports it (AWS refreshes the counts
+        about every 6 hours): the table's count less the `lists` index's, which holds every other
+        item (albums, memberships, links, preferences). The emulator reports no index count."""
+        table = self._table.meta.client.describe_table(TableName=self._table.name)["Table"]
+        others = sum(
+            int(index.get("ItemCount", 0))
+            for index in table.get("GlobalSecondaryIndexes", [])
+            if index["IndexName"] == LISTS_INDEX
+        )
+        return max(0, int(table["ItemCount"]) - others)
 
     def delete(self, *, photo_id: str) -> None:
         """Remove the item; removing a missing item is not an error."""
         self._table.delete_item(Key={PARTITION_KEY: photo_id})
+
+    def update_sharing(
+        self,
+        *,
+        photo_id: str,
+        visibility: Visibility | None = None,
+        share_location: bool | None = None,
+        allow_download: bool | None = None,
+    ) -> Photo | None:
+        """Change who may see a photo, its position and its original (None: leave as is); the
+        photo as it is now, or None when it is gone. Public means in the gallery index."""
+        sets, removes, values = ["#status = #status"], [], {}
+        if visibility is Visibility.PUBLIC:
+            sets.append("#gallery = :gallery")
+            values[":gallery"] = PUBLIC_GALLERY
+        elif visibility is Visibility.PRIVATE:
+            removes.append("#gallery")
+        for name, value in (("share_location", share_location), ("allow_download", allow_download)):
+            if value is True:
+                sets.append(f"{name} = :true")
+                values[":true"] = True
+            elif value is False:
+                removes.append(name)  # off is the default: the attribute is left out, like None
+        update = "SET " + ", ".join(sets) + (" REMOVE " + ", ".join(removes) if removes else "")
+        return _photo(self._update(photo_id, update, None, values))
 
     def start_processing(self, *, photo_id: str, job_id: str | None = None) -> Photo | None:
         """Move QUEUED (or an interrupted PROCESSING) to PROCESSING and count the attempt.
@@ -249,7 +286,7 @@ class PhotoCatalog(TableRepository):
                 UpdateExpression=update,
                 ConditionExpression=condition,
                 ExpressionAttributeNames={**used, **(names or {})},
-                ExpressionAttributeValues={**values, ":now": utc_now()} if ":now" in update else values,
+                **_values({**values, ":now": utc_now()} if ":now" in update else values),
                 ReturnValues=returns,
             )
         except ClientError as error:
@@ -257,6 +294,11 @@ class PhotoCatalog(TableRepository):
                 return None
             raise
         return result.get("Attributes", {})
+
+
+def _values(values: dict[str, Any]) -> dict[str, Any]:
+    """ExpressionAttributeValues, left out when empty (DynamoDB refuses an empty map)."""
+    return {"ExpressionAttributeValues": values} if values else {}
 
 
 def _photo(item: dict[str, Any] | None) -> Photo | None:

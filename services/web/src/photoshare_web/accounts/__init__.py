@@ -23,6 +23,12 @@ _OPEN_WHEN_PRIVATE = frozenset(
         "auth_api.config",
         "auth_api.token",
         "auth_api.me",
+        # A share link opens what it covers to whoever holds it, account or not.
+        "links.link_page",
+        "links.unlock",
+        "links.thumbnail",
+        "links.original",
+        "sharing_api.open_share",
     }
 )
 

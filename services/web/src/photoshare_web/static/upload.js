@@ -170,6 +170,8 @@
     });
     var data = new FormData();
     data.append("file", file, file.name);
+    var visibility = document.querySelector("[data-upload-visibility]");
+    if (visibility && visibility.value) { data.append("visibility", visibility.value); }
     xhr.open("POST", "/api/photos");
     xhr.setRequestHeader("Accept", "application/json");
     // The API is called with this page's session cookie, so it asks for the page's CSRF token.
