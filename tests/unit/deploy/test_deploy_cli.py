@@ -221,7 +221,7 @@ def _before_accounts() -> dict[str, Any]:
     del old["Parameters"]["CloudFrontOriginSecurityGroupId"], old["Conditions"]["HasOriginSecurityGroup"]
     [role_policy] = old["Resources"]["InstanceRole"]["Properties"]["Policies"]
     statements = role_policy["PolicyDocument"]["Statement"]
-    statements[:] = [statement for statement in statements if statement["Sid"] != "OriginSecret"]
+    statements[:] = [statement for statement in statements if statement["Sid"] not in ("OriginSecret", "UploadOwners")]
     for name in ("UserPoolId", "UserPoolClientId", "DistributionId"):
         del old["Outputs"][name]
     old["Outputs"]["SiteUrl"]["Value"] = {"Fn::Sub": "http://${PublicAddress}"}

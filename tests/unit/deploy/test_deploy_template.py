@@ -161,6 +161,9 @@ def test_instance_role_is_scoped_to_this_bucket_table_and_log_group():
     }
     assert by_sid["OriginSecret"]["Action"] == ["secretsmanager:GetSecretValue"]
     assert by_sid["OriginSecret"]["Resource"] == {"Ref": "OriginSecret"}
+    # The upload consumer finds the account a key's prefix names: one admin read, on this pool only.
+    owners = by_sid.pop("UploadOwners")
+    assert (owners["Action"], owners["Resource"]) == (["cognito-idp:AdminGetUser"], {"Fn::GetAtt": ["UserPool", "Arn"]})
     for statement in by_sid.values():
         assert statement["Effect"] == "Allow"
         actions, resources = _as_list(statement["Action"]), _as_list(statement["Resource"])
@@ -176,7 +179,7 @@ def test_instance_role_is_scoped_to_this_bucket_table_and_log_group():
             assert all("PhotoTable" in json.dumps(r) for r in resources)
         if any(a.startswith("logs:") for a in actions):
             assert all("${LogGroup}" in json.dumps(r) for r in resources)
-        # The web uses Cognito's public APIs (sign-up, sign-in, refresh, revoke) only.
+        # Besides that, the web uses Cognito's public APIs (sign-up, sign-in, refresh, revoke) only.
         assert not any(a.startswith("cognito") for a in actions), statement
         # No SSM parameter (AmazonSSMManagedInstanceCore would read every one of the account).
         assert not any(a.startswith("ssm:Get") for a in actions), statement

@@ -31,6 +31,9 @@ class ProcessingResult:
     exif: dict[str, Any]
     thumbnails: dict[str, Thumbnail]
     average_color: str | None = None
+    content_type: str | None = None
+    # `<owner_id>#<sha256>` (schema.content_key): the checksum now verified, for duplicate lookups.
+    content_key: str | None = None
 
 
 # Placeholders for attribute names that are DynamoDB reserved words (or our key names).
@@ -40,6 +43,7 @@ _NAMES = {
     "#error": "error",
     "#format": "format",
     "#id": schema.PARTITION_KEY,
+    "#content": schema.CONTENT_PARTITION,
 }
 _REQUEUE = "SET #status = :queued, #attention = :queued, queued_at = :now"
 
@@ -101,6 +105,15 @@ class PhotoCatalog:
             )["Items"]
             found.append(Photo.from_item(items[0]) if items else None)
         return found[0], found[1]
+
+    def find_duplicate(self, *, owner_id: str, sha256: str) -> Photo | None:
+        """A photo of this owner with exactly these bytes, or None: one Query on the content index."""
+        items = self._table.query(
+            IndexName=schema.CONTENT_INDEX,
+            KeyConditionExpression=Key(schema.CONTENT_PARTITION).eq(schema.content_key(owner_id, sha256)),
+            Limit=1,
+        )["Items"]
+        return Photo.from_item(items[0]) if items else None
 
     def ping(self) -> None:
         """Raise unless the table answers."""
@@ -208,8 +221,10 @@ class PhotoCatalog:
                 photo_id,
                 "SET #status = :ready, finished_at = :now, width = :width, height = :height, "
                 "#format = :format, sha256 = :sha256, exif = :exif, thumbnails = :thumbnails, "
-                "average_color = :average_color "
-                "REMOVE #attention, #error",
+                "average_color = :average_color"
+                + (", content_type = :content_type" if result.content_type else "")
+                + (", #content = :content" if result.content_key else "")
+                + " REMOVE #attention, #error",
                 None,
                 {
                     ":ready": Status.READY.value,
@@ -220,6 +235,8 @@ class PhotoCatalog:
                     ":exif": result.exif,
                     ":thumbnails": {name: vars(t) for name, t in result.thumbnails.items()},
                     ":average_color": result.average_color,
+                    **({":content_type": result.content_type} if result.content_type else {}),
+                    **({":content": result.content_key} if result.content_key else {}),
                 },
                 returns="NONE",  # only whether it applied: no need to ship the whole item back
             )

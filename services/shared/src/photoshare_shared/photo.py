@@ -1,5 +1,6 @@
 """The photo record as stored in DynamoDB, and its lifecycle states."""
 
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -26,6 +27,16 @@ def iso_utc(moment: datetime) -> str:
 def utc_now() -> str:
     """The current time as stored in items."""
     return iso_utc(datetime.now(UTC))
+
+
+_MAX_FILENAME_CHARS = 200
+
+
+def display_filename(raw: str | None) -> str:
+    """The client's file name as display text only: no path, no control characters, bounded."""
+    name = (raw or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in unicodedata.normalize("NFC", name) if unicodedata.category(ch)[0] != "C")
+    return name.strip()[:_MAX_FILENAME_CHARS] or "photo"
 
 
 # The time a photo in a waiting state has waited since: what the recovery sweep judges.
@@ -106,6 +117,7 @@ class Photo:
             schema.GALLERY_PARTITION: self.gallery,
             schema.GALLERY_SORT: self.gallery_sort,
             schema.OWNER_PARTITION: self.owner_id,
+            schema.CONTENT_PARTITION: schema.content_key(self.owner_id, self.sha256),
             "owner_name": self.owner_name,
             "filename": self.filename,
             "content_type": self.content_type,

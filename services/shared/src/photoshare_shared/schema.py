@@ -18,6 +18,11 @@ UNSENT_JOB = "UNSENT"
 OWNER_INDEX = "owner"
 OWNER_PARTITION = "owner_id"  # the Cognito user's `sub`
 
+# Duplicates by content: `<owner_id>#<sha256>` of photos whose checksum is known, so "has this
+# person uploaded these bytes before?" is one Query. Sparse like the owner index.
+CONTENT_INDEX = "content"
+CONTENT_PARTITION = "content_key"
+
 # Every photo is in the one public gallery; the owner index lists each person's own.
 PUBLIC_GALLERY = "public"
 
@@ -29,13 +34,21 @@ def table_definition(table_name: str) -> dict[str, Any]:
         "BillingMode": "PAY_PER_REQUEST",
         "AttributeDefinitions": [
             {"AttributeName": name, "AttributeType": "S"}
-            for name in (PARTITION_KEY, GALLERY_PARTITION, GALLERY_SORT, ATTENTION_PARTITION, OWNER_PARTITION)
+            for name in (
+                PARTITION_KEY,
+                GALLERY_PARTITION,
+                GALLERY_SORT,
+                ATTENTION_PARTITION,
+                OWNER_PARTITION,
+                CONTENT_PARTITION,
+            )
         ],
         "KeySchema": [{"AttributeName": PARTITION_KEY, "KeyType": "HASH"}],
         "GlobalSecondaryIndexes": [
             _index(GALLERY_INDEX, GALLERY_PARTITION, GALLERY_SORT),
             _index(ATTENTION_INDEX, ATTENTION_PARTITION, GALLERY_SORT),
             _index(OWNER_INDEX, OWNER_PARTITION, GALLERY_SORT),
+            _index(CONTENT_INDEX, CONTENT_PARTITION, GALLERY_SORT),
         ],
     }
 
@@ -49,3 +62,8 @@ def _index(name: str, partition: str, sort: str) -> dict[str, Any]:
         ],
         "Projection": {"ProjectionType": "ALL"},
     }
+
+
+def content_key(owner_id: str | None, sha256: str | None) -> str | None:
+    """The content index's key of a photo: None unless both owner and checksum are known."""
+    return f"{owner_id}#{sha256}" if owner_id and sha256 else None

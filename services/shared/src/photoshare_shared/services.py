@@ -1,6 +1,8 @@
 """Builds, from settings, everything web and worker talk to: S3, DynamoDB, Redis."""
 
 from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
 
 from photoshare_shared.attention import AttentionIndex
 from photoshare_shared.aws import make_client, make_table
@@ -10,15 +12,28 @@ from photoshare_shared.jobs import JobPublisher
 from photoshare_shared.outbox import JobOutbox
 from photoshare_shared.settings import Settings
 from photoshare_shared.store import PhotoStore
+from photoshare_shared.uploadarea import UploadArea
 
 
-def build_store(settings: Settings) -> PhotoStore:
-    """The S3 store, signing URLs for the endpoint browsers reach."""
+def _s3_clients(settings: Settings) -> tuple[Any, Any]:
+    """An S3 client for requests, and one that signs URLs for the endpoint browsers reach."""
     client = make_client("s3", settings)
     signer = client
     if settings.s3_public_endpoint_url:
         signer = make_client("s3", settings, endpoint_url=settings.s3_public_endpoint_url)
+    return client, signer
+
+
+def build_store(settings: Settings) -> PhotoStore:
+    """The S3 store, signing URLs for the endpoint browsers reach."""
+    client, signer = _s3_clients(settings)
     return PhotoStore(client, settings.bucket, signer=signer, url_ttl_s=settings.presigned_url_ttl_s)
+
+
+def build_upload_area(settings: Settings) -> UploadArea:
+    """The bucket's upload prefix, signing part URLs for the endpoint browsers reach."""
+    client, signer = _s3_clients(settings)
+    return UploadArea(client, settings.bucket, signer=signer, url_ttl_s=settings.presigned_url_ttl_s)
 
 
 def build_catalog(settings: Settings) -> PhotoCatalog:
@@ -41,6 +56,11 @@ class Services:
     def outbox(self) -> JobOutbox:
         """Sends jobs, keeping those Redis cannot take yet."""
         return JobOutbox(catalog=self.catalog, attention=self.attention, publisher=self.publisher)
+
+    @cached_property
+    def uploads(self) -> UploadArea:
+        """Presigned multipart uploads and the objects they land (made on first use)."""
+        return build_upload_area(self.settings)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "Services":

@@ -1,17 +1,19 @@
-"""The JSON API under /api: upload, list, read and delete photos."""
+"""The JSON API under /api: upload (through the web or straight to S3), list, read and delete photos."""
 
 from typing import Any
 
 from flask import Blueprint, request, url_for
 
 from photoshare_shared.cursor import InvalidCursor
-from photoshare_web import operations
+from photoshare_shared.landing import Landed
+from photoshare_shared.uploadarea import MAX_PARTS
+from photoshare_web import directuploads, operations
 from photoshare_web.accounts.current import protect_cookie_writes, require_user
 from photoshare_web.dispatch import dispatcher
 from photoshare_web.errors import Refused
 from photoshare_web.jobs import current_overview
 from photoshare_web.ratelimit import retry_limit, upload_limit
-from photoshare_web.requestinput import query_int
+from photoshare_web.requestinput import json_object, query_int
 from photoshare_web.serialize import photo_json
 from photoshare_web.services import services
 from photoshare_web.uploads import accept_upload
@@ -30,9 +32,73 @@ def upload_photo() -> tuple[dict[str, Any], int, dict[str, str]]:
     owner = require_user("upload photos")
     if len(request.files.getlist("file")) > 1:
         raise Refused(400, "Send one photo per request in the form field 'file'.")
-    photo = accept_upload(request.files.get("file"), owner=owner, services=services(), jobs=dispatcher())
-    location = url_for("api.get_photo", photo_id=photo.photo_id)
-    return photo_json(photo, services().store), 202, {"Location": location}
+    landed = accept_upload(request.files.get("file"), owner=owner, services=services(), jobs=dispatcher())
+    return _landed_answer(landed)
+
+
+@bp.post("/uploads")
+@upload_limit
+def start_upload() -> tuple[dict[str, Any], int, dict[str, str]]:
+    """Begin a direct upload: 201 with presigned part URLs, or 200 {"duplicate_of"} for bytes already sent."""
+    owner = require_user("upload photos")
+    started = directuploads.start(json_object(directuploads.START_BODY), owner=owner, services=services())
+    if started.duplicate_of is not None:
+        return {"duplicate_of": photo_json(started.duplicate_of, services().store)}, 200, {}
+    assert started.upload_id is not None
+    location = url_for("api.upload_status", upload_id=started.upload_id)
+    return (
+        {
+            "upload_id": started.upload_id,
+            "part_size": started.part_size,
+            "parts": [{"number": number, "url": url} for number, url in started.part_urls],
+            "complete_url": url_for("api.complete_upload", upload_id=started.upload_id),
+            "expires_in": services().settings.presigned_url_ttl_s,
+        },
+        201,
+        {"Location": location},
+    )
+
+
+@bp.get("/uploads/<upload_id>")
+def upload_status(upload_id: str) -> dict[str, Any]:
+    """The parts S3 already has, and fresh URLs for them all (`?parts=N`), to resume an upload."""
+    owner = require_user("resume an upload")
+    have = directuploads.parts(upload_id, owner=owner, services=services())
+    answer: dict[str, Any] = {
+        "upload_id": upload_id,
+        "part_size": services().settings.upload_part_bytes,
+        "received": [{"number": p.number, "etag": p.etag, "size": p.size} for p in have],
+    }
+    wanted = query_int("parts", default=0, low=0, high=MAX_PARTS)
+    if wanted:
+        urls = directuploads.part_urls(upload_id, owner=owner, services=services(), count=wanted)
+        answer["parts"] = [{"number": number, "url": url} for number, url in urls]
+    return answer
+
+
+@bp.post("/uploads/<upload_id>/complete")
+@upload_limit
+def complete_upload(upload_id: str) -> tuple[dict[str, Any], int, dict[str, str]]:
+    """Join the parts: 202 with the photo (QUEUED), or 200 {"duplicate_of"}."""
+    owner = require_user("upload photos")
+    body = json_object(directuploads.COMPLETE_BODY)
+    landed = directuploads.complete(upload_id, body, owner=owner, services=services(), jobs=dispatcher())
+    return _landed_answer(landed)
+
+
+@bp.delete("/uploads/<upload_id>")
+def cancel_upload(upload_id: str) -> tuple[str, int]:
+    """Abort a direct upload: 204, and S3 drops its parts."""
+    directuploads.cancel(upload_id, owner=require_user("cancel an upload"), services=services())
+    return "", 204
+
+
+def _landed_answer(landed: Landed) -> tuple[dict[str, Any], int, dict[str, str]]:
+    """202 and the new photo, or 200 {"duplicate_of": photo} when these bytes are one already."""
+    body = photo_json(landed.photo, services().store)
+    if landed.duplicate:
+        return {"duplicate_of": body}, 200, {}
+    return body, 202, {"Location": url_for("api.get_photo", photo_id=landed.photo.photo_id)}
 
 
 @bp.get("/photos")

@@ -7,7 +7,7 @@ from flask import Flask, Response, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge, TooManyRequests
 
-from photoshare_shared.settings import Settings
+from photoshare_shared.settings import Settings, too_large_message
 from photoshare_web.ratelimit import too_many_message
 
 log = logging.getLogger(__name__)
@@ -23,11 +23,6 @@ class Refused(Exception):
 
 
 STORAGE_DOWN = "Photo storage is unavailable right now; please try again shortly."
-
-
-def too_large_message(settings: Settings) -> str:
-    """What a person is told when a file is over the upload limit."""
-    return f"The file is larger than the {settings.max_upload_mb} MB limit."
 
 
 def wants_json() -> bool:

@@ -1,0 +1,1 @@
+"""photoshare: the command-line client."""
