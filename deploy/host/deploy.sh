@@ -1,6 +1,6 @@
 #!/bin/bash
 # Runs on the EC2 host as root (from cfn-init, on first boot and on every stack update):
-# builds this release's images and (re)starts redis, web, proxy, worker and beat against the real
+# builds this release's images and (re)starts redis, web, proxy, worker, beat and consumer against the real
 # bucket and table, then waits until the web answers. Usage: deploy.sh RELEASE_DIR
 set -euo pipefail
 
@@ -45,7 +45,7 @@ umask 077
 compose=(docker compose --project-name photoshare --project-directory "$release"
          -f "$release/compose.yaml" -f "$release/compose.aws.yaml" --env-file "$state/compose.env")
 "${compose[@]}" build web proxy worker
-"${compose[@]}" up -d --remove-orphans redis web proxy worker beat
+"${compose[@]}" up -d --remove-orphans redis web proxy worker beat consumer
 ln -sfn "$release" /opt/photoshare/current
 
 for _ in $(seq 1 60); do

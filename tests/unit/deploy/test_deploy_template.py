@@ -362,7 +362,7 @@ def test_host_runs_the_five_services_from_the_aws_compose_files_with_awslogs():
     deploy_sh = (ROOT / "deploy/host/deploy.sh").read_text()
     assert '-f "$release/compose.yaml" -f "$release/compose.aws.yaml"' in deploy_sh
     assert "build web proxy worker\n" in deploy_sh
-    assert "up -d --remove-orphans redis web proxy worker beat\n" in deploy_sh
+    assert "up -d --remove-orphans redis web proxy worker beat consumer\n" in deploy_sh
     assert "AWS_ENDPOINT_URL" not in deploy_sh  # real AWS, never the emulator
     init = RESOURCES["Instance"]["Metadata"]["AWS::CloudFormation::Init"]
     daemon = init["host"]["files"]["/etc/docker/daemon.json"]["content"]["Fn::Sub"]

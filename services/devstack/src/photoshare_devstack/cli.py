@@ -111,7 +111,8 @@ def _run(args: argparse.Namespace, dev_dir: Path, logs: LogStreams, started: lis
         secret_key=configured.secret_key or kept_secret_key(dev_dir),
     )
     settings = stack.settings()
-    demo_password = ensure_demo_user(settings, ensure_resources(settings))
+    site_origin = settings.site_url or f"http://127.0.0.1:{args.port}"  # browsers upload parts from there
+    demo_password = ensure_demo_user(settings, ensure_resources(settings, site_origin=site_origin))
     env = stack.environ()
 
     worker = processes.start_worker(env, concurrency=args.workers, output=logs.open("worker"))
@@ -119,6 +120,8 @@ def _run(args: argparse.Namespace, dev_dir: Path, logs: LogStreams, started: lis
     logs.started("worker")
     started.append(("beat", processes.start_beat(env, workdir=dev_dir / "beat", output=logs.open("beat"))))
     logs.started("beat")
+    started.append(("consumer", processes.start_consumer(env, output=logs.open("consumer"))))
+    logs.started("consumer")
     started.append(("web", processes.start_web(env, args.port, output=logs.open("web"))))
     logs.started("web")
 
@@ -136,8 +139,10 @@ def _print_banner(
         f"  emulator  {aws_url}  (bucket {stack.bucket}, table {stack.table}, user pool {stack.cognito_pool_name})\n"
         f"  redis     {redis_note}\n"
         f"  worker    concurrency {args.workers}, queue photos; beat runs the recovery sweep\n"
+        f"  consumer  objects written under uploads/<username>/ in the bucket become photos\n"
         f"  jobs      http://127.0.0.1:{args.port}/jobs  (Flower: make flower)\n"
-        f"  logs      this terminal, prefixed [web] [worker] [beat] [aws] [redis]; copies in {logs.directory}/\n",
+        f"  logs      this terminal, prefixed [web] [worker] [beat] [consumer] [aws] [redis];\n"
+        f"            copies in {logs.directory}/\n",
         flush=True,
     )
 

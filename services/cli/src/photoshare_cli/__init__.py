@@ -1,1 +1,0 @@
-"""photoshare: the command-line client."""
