@@ -76,7 +76,7 @@ class UploadArea:
         answer = self._client.create_multipart_upload(
             Bucket=self._bucket,
             Key=key,
-            Metadata={_FILENAME: quote(declared.filename), _SIZE: str(declared.size), _SHA256: declared.sha256},
+            Metadata=_metadata(declared),
         )
         return answer["UploadId"]
 
@@ -161,6 +161,19 @@ class UploadArea:
             Bucket=self._bucket, Key=keys.original_key(photo_id), CopySource={"Bucket": self._bucket, "Key": key}
         )
 
+    def put_file(self, key: str, path: str, declared: Declared) -> None:
+        """Upload a local file to `key` with what is known of it (an import; multipart when large)."""
+        self._client.upload_file(path, self._bucket, key, ExtraArgs={"Metadata": _metadata(declared)})
+
+    def copy_in(self, key: str, *, bucket: str, source_key: str, filename: str) -> None:
+        """Copy another bucket's object to `key`, inside S3 (an import)."""
+        self._client.copy(
+            {"Bucket": bucket, "Key": source_key},
+            self._bucket,
+            key,
+            ExtraArgs={"Metadata": {_FILENAME: quote(filename)}, "MetadataDirective": "REPLACE"},
+        )
+
     def remove(self, key: str) -> None:
         """Delete the object (deleting a missing one is not an error)."""
         self._client.delete_object(Bucket=self._bucket, Key=key)
@@ -172,3 +185,8 @@ class UploadArea:
             if error.response["Error"]["Code"] == "NoSuchUpload":
                 raise NoSuchUpload(params["Key"]) from error
             raise
+
+
+def _metadata(declared: Declared) -> dict[str, str]:
+    # S3 metadata is ASCII: the file name travels percent-encoded.
+    return {_FILENAME: quote(declared.filename), _SIZE: str(declared.size), _SHA256: declared.sha256}
