@@ -391,3 +391,28 @@ def test_host_runs_the_five_services_from_the_aws_compose_files_with_awslogs():
 )
 def test_cli_managed_parameters_exist(name: str):
     assert name in TEMPLATE["Parameters"] and name in template.MANAGED
+
+
+def test_the_deploy_clis_cors_rule_is_the_apps():
+    from photoshare_deploy.buckets import site_cors
+    from photoshare_shared.uploadsetup import cors
+
+    assert site_cors("https://d1.cloudfront.net/") == cors("https://d1.cloudfront.net")
+
+
+def test_upload_queue_and_notification_match_the_apps():
+    from photoshare_shared.uploadsetup import ABORT_INCOMPLETE_AFTER_DAYS, MAX_RECEIVE_COUNT, VISIBILITY_TIMEOUT_S
+
+    queue = props("UploadQueue")
+    assert queue["VisibilityTimeout"] == VISIBILITY_TIMEOUT_S
+    assert queue["RedrivePolicy"] == {
+        "deadLetterTargetArn": {"Fn::GetAtt": ["UploadDeadLetterQueue", "Arn"]},
+        "maxReceiveCount": MAX_RECEIVE_COUNT,
+    }
+    bucket = props("PhotoBucket")
+    [notification] = bucket["NotificationConfiguration"]["QueueConfigurations"]
+    assert notification["Event"] == "s3:ObjectCreated:*"
+    assert notification["Filter"]["S3Key"]["Rules"] == [{"Name": "prefix", "Value": "uploads/"}]
+    rules = {rule["Id"]: rule for rule in bucket["LifecycleConfiguration"]["Rules"]}
+    uploads = rules["abort-abandoned-uploads"]
+    assert uploads["AbortIncompleteMultipartUpload"] == {"DaysAfterInitiation": ABORT_INCOMPLETE_AFTER_DAYS}

@@ -236,3 +236,9 @@ def test_a_duplicate_finished_meanwhile_is_answered_at_completion(client, settin
     assert answer.get_json()["duplicate_of"]["id"] == photo["id"]
     assert bucket_keys(s3, settings.bucket) == [keys.original_key(photo["id"])]
     assert publisher.published == [photo["id"]]
+
+
+def test_the_pages_may_send_parts_to_the_s3_endpoint_and_nowhere_else(client, store):
+    csp = client.get("/").headers["Content-Security-Policy"]
+    [connect] = [d.strip() for d in csp.split(";") if d.strip().startswith("connect-src")]
+    assert connect.split()[1:] == ["'self'", store.browser_origin]
