@@ -8,7 +8,9 @@ _HSTS = "max-age=31536000"
 
 
 def register(app: Flask, *, image_origin: str) -> None:
-    """`image_origin`: the S3 endpoint browsers reach (images, upload parts). Add CSP, nosniff, frame denial and referrer policy to every response, and HSTS over HTTPS."""
+    """Add CSP, nosniff, frame denial and referrer policy to every response, and HSTS over HTTPS.
+
+    `image_origin`: the S3 endpoint browsers reach, for images and upload parts."""
     policy = "; ".join(
         [
             "default-src 'self'",
