@@ -137,7 +137,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
                 table="photoshare-it-photos",
             )
             settings = env.settings()
-            pool = ensure_resources(settings)
+            # Browsers on the stack's site send upload parts to the emulator's bucket.
+            pool = ensure_resources(settings, site_origin=f"http://127.0.0.1:{web_port}")
             # Every tier's tests upload and sign in from 127.0.0.1 into this one stack, far faster
             # than a person (the limits themselves are tested in the unit tier).
             environ = {
@@ -146,6 +147,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
                 "PHOTOSHARE_SIGNIN_RATE_LIMIT": "100000 per minute",
             }
             launch("worker", lambda out: processes.start_worker(environ, concurrency=1, output=out))
+            launch("consumer", lambda out: processes.start_consumer(environ, output=out))
             launch("web", lambda out: processes.start_web(environ, web_port, output=out))
         except Exception as error:
             # A failure, never a skip: a CI machine without redis-server must go red.

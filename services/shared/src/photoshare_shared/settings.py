@@ -32,8 +32,9 @@ class Settings(BaseSettings):
     s3_public_endpoint_url: str | None = None
     presigned_url_ttl_s: int = Field(default=900, ge=60, le=7 * 24 * 3600)
     max_upload_mb: int = Field(default=25, ge=1, le=5 * 1024)
-    # Part size handed to direct (presigned multipart) uploads; S3 wants at least 5 MB a part.
-    upload_part_mb: int = Field(default=8, ge=5, le=512)
+    # Part size handed to direct (presigned multipart) uploads: S3's smallest, so a connection
+    # lost mid-part costs at most 5 MB again when the upload resumes.
+    upload_part_mb: int = Field(default=5, ge=5, le=512)
     # The SQS queue S3 notifies of every object written under uploads/ (the worker's consumer reads it).
     upload_queue: str = "photoshare-uploads"
     max_image_pixels: int = Field(default=100_000_000, ge=1)
