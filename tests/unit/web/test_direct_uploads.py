@@ -145,7 +145,7 @@ def test_completing_with_a_missing_part_says_which(client):
         f"/api/uploads/{started['upload_id']}/complete", json={"parts": [{"number": 1, "etag": '"abc"'}]}
     )
     assert answer.status_code == 400
-    assert "no part 1" in answer.get_json()["error"]
+    assert "does not have every part listed" in answer.get_json()["error"]
 
 
 def test_more_bytes_than_declared_are_refused_and_removed(client, settings, s3, catalog, publisher):

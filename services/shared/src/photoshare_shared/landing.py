@@ -78,18 +78,14 @@ def land(
             raise NotLanded(404, "The upload has no object in storage: it was never sent, or was cancelled.")
         return Landed(existing)
     photo_id = photo_id or keys.photo_id_for_object(key, found.etag, found.written_at)
-    existing = catalog.get(photo_id=photo_id)
-    if existing is not None:
-        _remove(area, key, keep_source)
-        return Landed(existing)
-
     _check_size(found, settings, area, keep_source)
     sha256 = found.sha256 or (area.checksum(key) if hash_undeclared else None)
     if sha256:
         duplicate = catalog.find_duplicate(owner_id=owner.sub, sha256=sha256)
         if duplicate is not None:
             _remove(area, key, keep_source)
-            return Landed(duplicate, duplicate=True)
+            # This very object, landed by another caller that has not removed it yet, or other bytes.
+            return Landed(duplicate, duplicate=duplicate.photo_id != photo_id)
 
     try:
         area.adopt(key, photo_id)

@@ -59,6 +59,19 @@ class NoSuchUpload(LookupError):
     """No multipart upload in progress under that key (finished, aborted or never started)."""
 
 
+class PartsRefused(ValueError):
+    """S3 would not join the parts listed; str(exc) says why, for a person."""
+
+
+# What S3 answers CompleteMultipartUpload with when the list does not match what it holds.
+_PART_ERRORS = {
+    "InvalidPart": "S3 does not have every part listed, or an etag differs from the part it has: "
+    "GET the upload for the parts it has, send the missing ones, then complete again.",
+    "InvalidPartOrder": "List the parts in ascending order of number.",
+    "EntityTooSmall": "Every part but the last must be at least 5 MB: send parts of part_size bytes.",
+}
+
+
 class UploadArea:
     """Multipart uploads and landed objects under `uploads/` in the photo bucket.
 
@@ -182,8 +195,11 @@ class UploadArea:
         try:
             return getattr(self._client, operation)(**params)
         except ClientError as error:
-            if error.response["Error"]["Code"] == "NoSuchUpload":
+            code = error.response["Error"]["Code"]
+            if code == "NoSuchUpload":
                 raise NoSuchUpload(params["Key"]) from error
+            if code in _PART_ERRORS:
+                raise PartsRefused(_PART_ERRORS[code]) from error
             raise
 
 

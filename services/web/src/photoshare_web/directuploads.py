@@ -15,7 +15,7 @@ from photoshare_shared.landing import Landed, NotLanded, Owner, land
 from photoshare_shared.photo import Photo, display_filename
 from photoshare_shared.services import Services
 from photoshare_shared.settings import too_large_message
-from photoshare_shared.uploadarea import MAX_PARTS, Declared, NoSuchUpload, Part
+from photoshare_shared.uploadarea import MAX_PARTS, Declared, NoSuchUpload, Part, PartsRefused
 from photoshare_web.accounts.tokens import Identity
 from photoshare_web.dispatch import JobDispatcher
 from photoshare_web.errors import Refused
@@ -77,11 +77,12 @@ def complete(
     except NoSuchUpload:
         s3_upload = None  # completed already (a retried request, or the consumer got there first)
     if s3_upload is not None:
-        _check_parts(key, s3_upload, listed, services)
         try:
             services.uploads.complete(key, s3_upload, listed)
         except NoSuchUpload:
             pass  # a concurrent completion of the same upload won; landing finds its photo
+        except PartsRefused as refusal:
+            raise Refused(400, str(refusal)) from refusal
     try:
         landed = land(
             key,
@@ -140,20 +141,6 @@ def _listed_parts(body: dict[str, Any]) -> list[tuple[int, str]]:
             raise Refused(400, f"Part {number} is listed twice.")
         found[number] = etag
     return sorted(found.items())
-
-
-def _check_parts(key: str, s3_upload: str, listed: list[tuple[int, str]], services: Services) -> None:
-    """Refuse before joining when parts are missing, mislabelled or add up to more than allowed."""
-    have = {p.number: p for p in services.uploads.parts(key, s3_upload)}
-    for number, etag in listed:
-        part = have.get(number)
-        if part is None:
-            raise Refused(400, f"S3 has no part {number} of this upload yet: send it, then complete again.")
-        if part.etag.strip('"') != etag.strip('"'):
-            raise Refused(400, f"Part {number}'s etag does not match the part S3 has.")
-    if sum(have[number].size for number, _ in listed) > services.settings.max_upload_bytes:
-        services.uploads.abort(key, s3_upload)
-        raise Refused(413, too_large_message(services.settings))
 
 
 def _key(upload_id: str, owner: Identity) -> str:
