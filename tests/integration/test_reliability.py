@@ -130,7 +130,8 @@ def test_worker_killed_mid_job(stack: FaultStack) -> None:
 
     # The main process dies mid-job (its pool child is orphaned); a new worker takes over.
     started = time.monotonic()
-    victim2 = accepted(stack.upload(slow))
+    # Other bytes than the first victim's: the same bytes again would be a duplicate of it.
+    victim2 = accepted(stack.upload(make_jpeg(marker=SLOW_MARKER, seed=6)))
     behind2 = {accepted(stack.upload(make_jpeg(seed=seed))) for seed in (4, 5)}
     stack.wait_status(victim2, "PROCESSING")
     time.sleep(0.5)

@@ -128,11 +128,14 @@
 
   Uploader.prototype.cancel = function (item) {
     item.cancelled = true;
+    if (item.xhr) { item.xhr.abort(); return; }  // the posted path settles itself on abort
+    (item.xhrs || []).forEach(function (xhr) { xhr.abort(); });
     if (item.uploadId) {
-      (item.xhrs || []).forEach(function (xhr) { xhr.abort(); });
-      if (item.sha256) { localStorage.removeItem(RESUME + item.sha256); }
+      localStorage.removeItem(RESUME + item.sha256);
       api("DELETE", "/api/uploads/" + encodeURIComponent(item.uploadId));
-    } else if (item.xhr) { item.xhr.abort(); } else if (!item.sha256) { this.finish(item, "cancelled", "Cancelled"); }
+    }
+    this.finish(item, "cancelled", "Cancelled");
+    this.settle(item);
   };
 
   Uploader.prototype.send = function (item) {
@@ -142,7 +145,10 @@
       return;
     }
     this.active += 1;
-    if (!(window.crypto && window.crypto.subtle && window.fetch && window.localStorage)) { this.post(item); return; }
+    // Files the browser does not take for images go through the web, which refuses them at once
+    // with its reason; either way the server judges the bytes, not the name or the type.
+    var direct = window.crypto && window.crypto.subtle && window.fetch && window.localStorage;
+    if (!direct || !/^image\//.test(item.file.type)) { this.post(item); return; }
     item.li.dataset.state = "sending";
     item.state.textContent = "Checking…";
     item.file.arrayBuffer().then(function (data) {
@@ -153,8 +159,15 @@
       }).join("");
       return self.direct(item);
     }).catch(function (error) {
-      if (item.cancelled) { self.finish(item, "cancelled", "Cancelled"); } else { self.finish(item, "error", error.message); }
-    }).then(function () { self.release(); });
+      if (!item.cancelled) { self.finish(item, "error", error.message); }
+    }).then(function () { self.settle(item); });
+  };
+
+  // A file's slot is given back once, by its end or its cancel, whichever comes first.
+  Uploader.prototype.settle = function (item) {
+    if (item.settled) { return; }
+    item.settled = true;
+    this.release();
   };
 
   Uploader.prototype.release = function () {
@@ -259,6 +272,7 @@
   };
 
   Uploader.prototype.duplicate = function (item, photo) {
+    if (item.cancelled) { return; }
     this.finish(item, "uploaded", "Already in your photos");
     item.progress.remove();
     var link = el("a", "upload-name", item.file.name);
@@ -316,6 +330,7 @@
   };
 
   Uploader.prototype.accepted = function (item, photo) {
+    if (item.cancelled && !item.xhr) { return; }
     item.progress.value = 100;
     this.finish(item, "uploaded", "");
     var li = item.li;
