@@ -1,6 +1,6 @@
 """Chaos run: 200 uploads while worker processes are SIGKILLed at random and Redis is down once.
 
-    uv run python bench/chaos.py [--photos 200] [--threads 4] [--kill-every 4] [--redis-down 25] [--seed 1]
+    uv run python -m bench.chaos [--photos 200] [--threads 4] [--kill-every 4] [--redis-down 25] [--seed 1]
 
 Brings up its own stack (moto, redis-server with AOF, gunicorn web, Celery beat, 2 workers of
 concurrency 1, the product's worker app), uploads generated JPEGs of 0.5–3 MP from a few
@@ -26,12 +26,14 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
 
-# The test harness and its helpers, as pytest's pythonpath gives them to the tests.
-for _folder in ("tests", "tests/integration"):
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / _folder))
+import requests
 
-import requests  # noqa: E402
-from faultstack import FaultStack, make_jpeg, pool_children  # noqa: E402
+from photoshare_devstack.processes import pool_children
+from photoshare_devstack.stack import NO_RATE_LIMITS, DevStack
+from tests.support.client import ApiClient
+from tests.support.images import seeded_jpeg
+from tests.support.stored import ready_keys
+from tests.support.waiting import SETTLED, NotSettled, wait_until
 
 # Production-like ratios, scaled down so a stuck photo is recovered within the run.
 CHAOS_SETTINGS = {
@@ -61,7 +63,7 @@ def _images(count: int, rng: random.Random) -> list[bytes]:
         megapixels = rng.uniform(0.5, 3.0)
         aspect = rng.choice([4 / 3, 3 / 2, 16 / 9, 1.0, 3 / 4, 2 / 3])
         width = int((megapixels * 1e6 * aspect) ** 0.5)
-        images.append(make_jpeg(width, max(1, int(width / aspect)), seed=index))
+        images.append(seeded_jpeg(width, max(1, int(width / aspect)), seed=index))
     return images
 
 
@@ -72,7 +74,7 @@ def _ts(value: str) -> float:
 class Killer(threading.Thread):
     """SIGKILLs a random worker process every few seconds; replaces a worker whose main process died."""
 
-    def __init__(self, stack: FaultStack, rng: random.Random, every_s: float) -> None:
+    def __init__(self, stack: DevStack, rng: random.Random, every_s: float) -> None:
         super().__init__(name="killer", daemon=True)
         self.stack, self.rng, self.every_s = stack, rng, every_s
         self.stop_event = threading.Event()
@@ -113,22 +115,29 @@ def main() -> int:
     print(f"chaos: generating {args.photos} JPEGs of 0.5–3 MP…", flush=True)
     images = _images(args.photos, rng)
     root = Path(tempfile.mkdtemp(prefix="photoshare-chaos-"))
-    stack = FaultStack(
+    stack = DevStack.on_free_ports(
         root,
-        env_extra=CHAOS_SETTINGS,
-        worker_app="photoshare_worker.celery_app",
         bucket="photoshare-chaos",
-        table_name="photoshare-chaos-photos",
+        table="photoshare-chaos-photos",
+        extra_environ={**NO_RATE_LIMITS, **CHAOS_SETTINGS},
     )
     try:
-        stack.start(workers=2, concurrency=1)
-        print(f"chaos: stack up (logs in {stack.log_dir}); uploading with {args.threads} threads", flush=True)
-        return _run(stack, images, args, rng)
+        try:
+            stack.start(workers=2, concurrency=1)
+        except Exception as error:
+            raise SystemExit(f"chaos: the stack did not start: {error}\n{stack.tails()}") from error
+        assert stack.pool is not None
+        api = ApiClient.for_new_account(stack.web_url, stack.settings, stack.pool)
+        print(
+            f"chaos: stack up (logs in {stack.log_dir}); uploading with {args.threads} threads",
+            flush=True,
+        )
+        return _run(stack, api, images, args, rng)
     finally:
         stack.close()
 
 
-def _run(stack: FaultStack, images: list[bytes], args: argparse.Namespace, rng: random.Random) -> int:
+def _run(stack: DevStack, api: ApiClient, images: list[bytes], args: argparse.Namespace, rng: random.Random) -> int:
     outcomes: dict[int, tuple[int, str | None]] = {}
     timings: dict[int, tuple[float, float]] = {}  # wall-clock send time, seconds to answer
     lock = threading.Lock()
@@ -137,7 +146,7 @@ def _run(stack: FaultStack, images: list[bytes], args: argparse.Namespace, rng: 
     def upload(index: int) -> None:
         sent = time.time()
         try:
-            response = stack.upload(images[index], f"chaos-{index}.jpg", timeout=60)
+            response = api.upload(images[index], f"chaos-{index}.jpg", timeout=60)
             result = (response.status_code, response.json().get("id") if response.status_code == 202 else None)
         except requests.RequestException as error:
             result = (-1, f"{type(error).__name__}")
@@ -191,24 +200,17 @@ def _run(stack: FaultStack, images: list[bytes], args: argparse.Namespace, rng: 
     return 1 if lost else 0
 
 
-def _wait_final(stack: FaultStack, accepted: set[str]) -> dict[str, dict | None]:
-    deadline = time.monotonic() + FINAL_WAIT_S
-    items: dict[str, dict | None] = {}
-    pending = set(accepted)
-    while pending and time.monotonic() < deadline:
-        for photo_id in list(pending):
-            item = items[photo_id] = stack.item(photo_id)
-            if item is None or item["status"] in ("READY", "FAILED"):
-                pending.discard(photo_id)
-        if pending:
-            time.sleep(1)
-    for photo_id in accepted - items.keys():
-        items[photo_id] = stack.item(photo_id)
-    return items
+def _wait_final(stack: DevStack, accepted: set[str]) -> dict[str, dict | None]:
+    """Every accepted photo's item once none is QUEUED or PROCESSING (or as it is after FINAL_WAIT_S)."""
+    try:
+        items = wait_until(accepted, SETTLED, read=stack.item, timeout=FINAL_WAIT_S, interval=1, gone_is_settled=True)
+    except NotSettled as late:
+        items = late.last
+    return {photo_id: items[photo_id] if photo_id in items else stack.item(photo_id) for photo_id in accepted}  # type: ignore[misc]
 
 
 def _report(
-    stack: FaultStack,
+    stack: DevStack,
     outcomes: dict,
     accepted: set[str],
     items: dict,
@@ -227,7 +229,7 @@ def _report(
     ]
     attempts = collections.Counter(int(items[pid]["attempts"]) for pid in ready | failed.keys())
     table_ids, keys = stack.item_ids(), stack.s3_keys()
-    expected = {f"originals/{pid}" for pid in accepted} | {key for pid in ready for key in stack.expected_keys(pid)}
+    expected = {f"originals/{pid}" for pid in accepted} | {key for pid in ready for key in ready_keys(pid)}
     logs = stack.worker_logs()
     print("\n=== chaos run ===")
     print(

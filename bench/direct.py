@@ -24,7 +24,6 @@ from photoshare_cli.site import Site
 from photoshare_cli.upload import Result, Uploader
 
 from bench.stack import Stack, distinct, local_stack
-from photoshare_devstack import processes
 
 MB = 1024 * 1024
 
@@ -54,9 +53,10 @@ class CountingSite(Site):
 
 
 def _site(stack: Stack, **kwargs: Any) -> CountingSite:
-    stack.api  # noqa: B018 - makes the bench account
-    site = CountingSite(stack.web_url, **kwargs)
-    site.sign_in("bench", stack.bench_password)
+    account = stack.api.account
+    assert account is not None
+    site = CountingSite(stack.local.web_url, **kwargs)
+    site.sign_in(account.username, account.password)
     return site
 
 
@@ -78,7 +78,7 @@ def bulk(stack: Stack, photo: Path, work: Path, count: int) -> dict[str, Any]:
     """`count` photos by the CLI's direct path and by multipart POST, same stack, same run."""
     direct_files, posted_files = _photos(photo, work / "direct", count), _photos(photo, work / "posted", count)
     site = _site(stack)
-    book = ResumeBook(work / "resume.json", site=stack.web_url, username="bench")
+    book = ResumeBook(work / "resume.json", site=stack.local.web_url, username=stack.api.account.username)
     cpu0, t0 = _web_cpu(stack), time.perf_counter()
     summary = Uploader(site, book, jobs=3, part_jobs=4, show_progress=False).run(direct_files)
     direct_s, direct_cpu = time.perf_counter() - t0, _web_cpu(stack) - cpu0
@@ -87,7 +87,7 @@ def bulk(stack: Stack, photo: Path, work: Path, count: int) -> dict[str, Any]:
     def post(path: Path) -> None:
         with path.open("rb") as fh:
             answer = stack.api.post(
-                f"{stack.web_url}/api/photos", files={"file": (path.name, fh, "image/jpeg")}, timeout=120
+                stack.api.url("/api/photos"), files={"file": (path.name, fh, "image/jpeg")}, timeout=120
             )
         assert answer.status_code == 202, answer.text[:200]
 
@@ -116,7 +116,7 @@ def resume(stack: Stack, photo: Path, work: Path) -> dict[str, Any]:
     path = work / "big.jpg"
     path.write_bytes(image + b"\0" * (20 * MB - len(image)))
     size = path.stat().st_size
-    book = ResumeBook(work / "resume-big.json", site=stack.web_url, username="bench")
+    book = ResumeBook(work / "resume-big.json", site=stack.local.web_url, username=stack.api.account.username)
     cut = _site(stack, cut_at=int(size * 0.6))
     try:
         Uploader(cut, book, jobs=1, part_jobs=1, show_progress=False).run([path])
@@ -143,15 +143,11 @@ def main() -> None:
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="photoshare-bench-direct-") as tmp:
-        with local_stack(Path(tmp) / "stack") as stack:
-            stack.procs["consumer"] = processes.start_consumer(stack.environ(), output=stack.log("consumer"))
-            try:
-                results = {
-                    "bulk": bulk(stack, args.photo, Path(tmp), args.photos),
-                    "resume": resume(stack, args.photo, Path(tmp)),
-                }
-            finally:
-                processes.stop(stack.procs.pop("consumer"), timeout=15)
+        with local_stack(Path(tmp) / "stack") as stack:  # the stack runs the upload consumer
+            results = {
+                "bulk": bulk(stack, args.photo, Path(tmp), args.photos),
+                "resume": resume(stack, args.photo, Path(tmp)),
+            }
     text = json.dumps(results, indent=1)
     if args.out:
         args.out.write_text(text)

@@ -23,35 +23,22 @@ def photo_items(count: int, *, exif: bool = True) -> list[dict[str, Any]]:
     """`count` READY items, one second apart, with thumbnails and EXIF as the worker leaves them."""
     from decimal import Decimal
 
-    from photoshare_shared.photo import Photo, Status, Thumbnail
+    from tests.support.photos import ready_item
 
     items = []
     for n in range(count):
         seconds = n % 86400
         stamp = f"2026-07-{1 + n // 86400:02d}T{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}.000Z"
-        pid = f"01JBENCH{n:018d}"
-        photo = Photo(
-            photo_id=pid,
-            filename=f"IMG_{n:05d}.jpg",
-            content_type="image/jpeg",
-            size_bytes=3_000_000,
-            created_at=stamp,
-            status=Status.READY,
-            attempts=1,
+        item = ready_item(
+            f"01JBENCH{n:018d}",
+            f"IMG_{n:05d}.jpg",
+            stamp,
             queued_at=stamp,
             started_at=stamp,
-            finished_at=stamp,
-            width=3000,
-            height=4000,
-            format="JPEG",
             sha256="0" * 64,
             exif={"make": "Canon", "model": "Canon EOS R6", "f_number": Decimal("5.6")} if exif else {},
-            thumbnails={
-                "small": Thumbnail(f"thumbnails/{pid}/small.webp", 192, 256, "image/webp"),
-                "large": Thumbnail(f"thumbnails/{pid}/large.jpg", 960, 1280, "image/jpeg"),
-            },
         )
-        items.append(photo.to_item())
+        items.append(item)
     return items
 
 
@@ -63,11 +50,11 @@ def fill(table: Any, count: int = PHOTOS) -> None:
 
 
 def aws_clients(app: Any) -> list[Any]:
-    """Every boto3 client the app's services hold (store, signer, catalog and attention tables)."""
-    services = app.extensions["photoshare"]
+    """Every boto3 client the app's backends hold (store, signer, catalog and attention tables)."""
+    backends = app.extensions["photoshare"]
     found = []
-    for holder in vars(services).values():
-        for name in ("_client", "_signer", "_table"):
+    for holder in vars(backends).values():
+        for name in ("client", "signer", "_table"):
             obj = getattr(holder, name, None)
             client = getattr(getattr(obj, "meta", None), "client", obj) if name == "_table" else obj
             if client is not None and hasattr(client, "meta") and client not in found:

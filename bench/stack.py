@@ -1,7 +1,7 @@
 """Targets 2-4 on a real local stack: queue overhead, worker scaling, streaming uploads.
 
-The stack is the one the integration tests run (devstack helpers): a moto server, a private
-redis-server on a free port, gunicorn (2 gthread workers) and one Celery worker. Times of the
+The stack is the one the integration tests run (photoshare_devstack's DevStack): a moto server, a
+private redis-server on a free port, gunicorn (2 gthread workers) and one Celery worker. Times of the
 item's life come from its own timestamps (created_at/started_at/finished_at, written by the web
 and the worker on this same host), so polling granularity does not enter the figures.
 """
@@ -11,16 +11,16 @@ from __future__ import annotations
 import json
 import os
 import statistics
+import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, field
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime
-from functools import cached_property
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import psutil
 import redis
@@ -28,20 +28,20 @@ import requests
 
 from bench.targets import QUEUE_OVERHEAD_BUDGET_MS
 from photoshare_devstack import processes
-from photoshare_shared import schema
-from photoshare_shared.aws import make_client, make_table
-from photoshare_shared.catalog import PhotoCatalog
-from photoshare_shared.jobs import PHOTOS_QUEUE, JobPublisher
+from photoshare_devstack.stack import NO_RATE_LIMITS, DevStack
+from photoshare_shared.catalog.item import PARTITION_KEY
+from photoshare_shared.catalog.photos import PhotoCatalog
+from photoshare_shared.jobqueue import PHOTOS_QUEUE, JobPublisher
 from photoshare_shared.keys import new_photo_id, original_key
 from photoshare_shared.photo import Photo, utc_now
-from photoshare_shared.provision import ensure_resources
-from photoshare_shared.settings import Settings
-from photoshare_shared.store import PhotoStore
-from photoshare_shared.userpool import UserPoolIds, ensure_user, new_password
+from photoshare_shared.userpool import ensure_user, new_password
+from tests.support.client import ApiClient
+from tests.support.waiting import SETTLED, wait_until
 
 
 def distinct(path: Path) -> bytes:
-    """The file's bytes plus 16 random ones after its end (which decoders ignore): a new photo."""
+    """The file's bytes plus 16 random ones after its end (which decoders ignore): a new photo, where
+    the same bytes again would be a duplicate of the first."""
     return path.read_bytes() + os.urandom(16)
 
 
@@ -52,70 +52,33 @@ def _epoch(stamp: str) -> float:
 
 @dataclass
 class Stack:
-    """A running local stack and clients to look at what it stored."""
+    """The local stack under measurement (photoshare_devstack's DevStack), as the bench's account sees it."""
 
-    root: Path
-    env: processes.StackEnv
-    settings: Settings
-    web_url: str
-    pool: UserPoolIds | None = None  # set once the emulator has the user pool
-    procs: dict[str, Any] = field(default_factory=dict)
-    logs: dict[str, IO[bytes]] = field(default_factory=dict)
+    local: DevStack
+    api: ApiClient
 
     def __post_init__(self) -> None:
-        self.s3 = make_client("s3", self.settings)
-        self.table = make_table(self.settings)
+        self.settings = self.local.settings
+        self.s3, self.table = self.local.s3, self.local.table
         self.catalog = PhotoCatalog(self.table)
-        self.store = PhotoStore(self.s3, self.settings.bucket)
-
-    def environ(self) -> dict[str, str]:
-        env = self.env.environ()
-        env["PHOTOSHARE_UPLOAD_RATE_LIMIT"] = "100000 per minute"  # the bench is one client
-        return env
-
-    def log(self, name: str) -> IO[bytes]:
-        if name not in self.logs:
-            self.logs[name] = (self.root / f"{name}.log").open("ab")
-        return self.logs[name]
 
     def start_worker(self, concurrency: int) -> None:
-        self.stop_worker()
-        self.procs["worker"] = processes.start_worker(
-            self.environ(), concurrency=concurrency, output=self.log("worker")
-        )
+        """One worker of this concurrency in place of any other."""
+        self.local.stop_workers()
+        self.local.start_worker(concurrency=concurrency)
 
     def stop_worker(self) -> None:
-        if "worker" in self.procs:
-            processes.stop(self.procs.pop("worker"), timeout=15)
+        self.local.stop_workers()
 
-    @cached_property
-    def bench_password(self) -> str:
-        """The bench account's password (for clients that sign in themselves)."""
-        return new_password()
-
-    @cached_property
-    def api(self) -> requests.Session:
-        """HTTP as the bench's own account (uploads need one), signed in through the web."""
-        assert self.pool is not None, "the stack is not up yet"
-        password = self.bench_password
-        ensure_user(self.settings, self.pool, username="bench", password=password, email="bench@example.com")
-        login = {"username": "bench", "password": password}
-        token = requests.post(f"{self.web_url}/api/auth/token", json=login, timeout=30)
-        token.raise_for_status()
-        session = requests.Session()
-        session.headers["Authorization"] = f"Bearer {token.json()['access_token']}"
-        return session
+    def process(self, name: str) -> subprocess.Popen:
+        """The process of the one worker, or of aws, redis or web."""
+        if name == "worker":
+            (worker,) = self.local.workers.values()
+            return worker
+        return self.local.procs[name]
 
     def upload(self, path: Path, name: str = "IMG_0001.jpg") -> dict[str, Any]:
-        return self.send_upload(self.upload_request(path, name))
-
-    def upload_request(self, path: Path, name: str = "IMG_0001.jpg") -> requests.PreparedRequest:
-        """The upload of `path` as a new photo, ready to send. requests builds the whole multipart
-        body in memory first (~10 ms for 3 MB on a 2-core machine): the bench client's cost, not the
-        service's; a browser or curl streams the file as it sends. Sixteen random bytes after the
-        image's end make each a different photo (the same bytes again would be a duplicate)."""
-        files = {"file": (name, distinct(path), "image/jpeg")}
-        return self.api.prepare_request(requests.Request("POST", f"{self.web_url}/api/photos", files=files))
+        return self.send_upload(self.api.upload_request(distinct(path), name))
 
     def send_upload(self, request: requests.PreparedRequest) -> dict[str, Any]:
         response = self.api.send(request, timeout=120)
@@ -132,80 +95,59 @@ class Stack:
         """Poll every 0.2 s until none is QUEUED or PROCESSING, gently: on 2 cores the poller's own
         requests (and the emulator's work answering them) would take CPU from the stack being
         measured. While jobs wait in the Redis queue, one LLEN tells; then only the photos still
-        pending are read (a consistent GetItem each, ~2-5 ms of emulator CPU)."""
-        pending = set(photo_ids)
-        deadline = time.monotonic() + timeout
+        pending are read (a consistent GetItem of the status alone, ~2-5 ms of emulator CPU)."""
         queue = redis.Redis.from_url(self.settings.redis_url)
-        while pending:
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"{len(pending)} photos not READY after {timeout}s (see {self.root}/worker.log)")
-            time.sleep(0.2)
-            if queue.llen(PHOTOS_QUEUE) > 0:
-                continue  # jobs still waiting to be picked up: some photos are pending for sure
-            pending = {pid for pid in pending if self._not_ready(pid)}
+        try:
+            wait_until(
+                photo_ids,
+                SETTLED,
+                read=self._status,
+                timeout=timeout,
+                busy=lambda: queue.llen(PHOTOS_QUEUE) > 0,
+            )
+        finally:
+            queue.close()
 
     def ready_items(self, photo_ids: list[str]) -> list[dict[str, Any]]:
         """The photos' items, read consistently; RuntimeError if any is not READY."""
-        items = [self.table.get_item(Key={schema.PARTITION_KEY: pid}, ConsistentRead=True)["Item"] for pid in photo_ids]
+        items = [self.table.get_item(Key={PARTITION_KEY: pid}, ConsistentRead=True)["Item"] for pid in photo_ids]
         failed = [i for i in items if i["status"] != "READY"]
         if failed:
             raise RuntimeError(f"{len(failed)} photos FAILED: {failed[0].get('error')}")
         return items
 
-    def _not_ready(self, photo_id: str) -> bool:
-        item = self.table.get_item(
-            Key={schema.PARTITION_KEY: photo_id},
+    def _status(self, photo_id: str) -> dict[str, Any] | None:
+        return self.table.get_item(
+            Key={PARTITION_KEY: photo_id},
             ProjectionExpression="#s",
             ExpressionAttributeNames={"#s": "status"},
             ConsistentRead=True,
         ).get("Item")
-        return item is None or item["status"] in ("QUEUED", "PROCESSING")
 
     def web_workers(self) -> list[psutil.Process]:
-        return psutil.Process(self.procs["web"].pid).children()
-
-
-def _start_web(env: dict[str, str], port: int, output: IO[bytes], app_spec: str | None) -> Any:
-    if app_spec is None:
-        return processes.start_web(env, port, output=output)
-    # A bench-only variant of the app (see bench/patched_web.py), served exactly like the real one.
-    command = [*processes.web_command(port)[:-1], app_spec]
-    return processes._start_and_wait(
-        command,
-        lambda proc: processes.wait_for_http(f"http://127.0.0.1:{port}/healthz", 30, proc=proc),
-        output=output,
-        env=env,
-    )
+        return psutil.Process(self.process("web").pid).children()
 
 
 @contextmanager
 def local_stack(root: Path, web_app: str | None = None) -> Iterator[Stack]:
-    """Moto, redis-server and the web on free ports (the worker is started per measurement)."""
-    root.mkdir(parents=True, exist_ok=True)
-    aws_port, redis_port, web_port = (processes.free_port() for _ in range(3))
-    env = processes.StackEnv(
-        redis_url=f"redis://127.0.0.1:{redis_port}/0",
-        aws_endpoint_url=f"http://127.0.0.1:{aws_port}",
+    """Moto, redis-server and the web on free ports (the worker is started per measurement); `web_app`:
+    a bench-only variant of the app (see bench/patched_web.py), served exactly like the real one."""
+    local = DevStack.on_free_ports(
+        root,
         bucket="photoshare-bench",
         table="photoshare-bench-photos",
+        extra_environ=NO_RATE_LIMITS,  # the bench is one client
+        redis_appendonly=False,
+        web_app=web_app or processes.WEB_APP,
     )
-    stack = Stack(root=root, env=env, settings=env.settings(), web_url=f"http://127.0.0.1:{web_port}")
-    with ExitStack() as cleanup:
-        cleanup.callback(lambda: [log.close() for log in stack.logs.values()])
-
-        def launch(name: str, start: Callable[[IO[bytes]], Any]) -> None:
-            proc = start(stack.log(name))
-            stack.procs[name] = proc
-            cleanup.callback(lambda: stack.procs.pop(name, None) and processes.stop(proc, timeout=15))
-
-        launch("aws", lambda out: processes.start_moto(aws_port, output=out))
-        launch(
-            "redis", lambda out: processes.start_redis(redis_port, appendonly=False, workdir=root / "redis", output=out)
-        )
-        stack.pool = ensure_resources(stack.settings)
-        launch("web", lambda out: _start_web(stack.environ(), web_port, out, web_app))
-        cleanup.callback(stack.stop_worker)
-        yield stack
+    try:
+        local.start(workers=0, beat=False)
+        assert local.pool is not None
+        password = new_password()  # uploads need an account, signed in through the web
+        ensure_user(local.settings, local.pool, username="bench", password=password, email="bench@example.com")
+        yield Stack(local, ApiClient.signed_in(local.web_url, "bench", password))
+    finally:
+        local.close()
 
 
 def queue_overhead(stack: Stack, photo: Path, runs: int) -> dict[str, Any]:
@@ -222,7 +164,7 @@ def queue_overhead(stack: Stack, photo: Path, runs: int) -> dict[str, Any]:
     _warm_up(stack, photo)
     rows = []
     for _ in range(runs):
-        upload = stack.upload_request(photo)  # the body is built outside the timings
+        upload = stack.api.upload_request(distinct(photo))  # the body is built outside the timings
         t0 = time.time()
         body = stack.send_upload(upload)
         t_response = time.time()
@@ -271,7 +213,7 @@ def aws_latency(stack: Stack, photo: Path, runs: int = 9) -> dict[str, float]:
     thumb = data[:150_000]
     key, bucket = "bench/probe", stack.settings.bucket
     stack.s3.put_object(Bucket=bucket, Key=key, Body=data)
-    item_key = {schema.PARTITION_KEY: "01JPR0BE000000000000000000"}
+    item_key = {PARTITION_KEY: "01JPR0BE000000000000000000"}
     stack.table.put_item(Item={**item_key, "status": "QUEUED"})
     probes: dict[str, Callable[[], Any]] = {
         "s3_get_original": lambda: stack.s3.get_object(Bucket=bucket, Key=key)["Body"].read(),
@@ -297,15 +239,15 @@ def aws_latency(stack: Stack, photo: Path, runs: int = 9) -> dict[str, float]:
 
 
 def job_anatomy(stack: Stack, photo: Path, runs: int = 5) -> dict[str, float]:
-    """The worker's process_photo run here, in-process against the same stack, each step timed
+    """The worker's job (run_photo_job) run here, in-process against the same stack, each step timed
     (median ms): where the job's time goes besides render_photo. The original is read while the
     DDB start runs and both thumbnails go up at once, so a step's time is the span of its calls."""
-    from photoshare_shared.services import Services
+    from photoshare_shared.backends import Backends
     from photoshare_worker import processing
     from photoshare_worker.memory import keep_freed_memory
 
     keep_freed_memory()  # as every worker pool process does at start
-    services = Services.from_settings(stack.settings)
+    backends = Backends.from_settings(stack.settings)
     spans: dict[str, list[tuple[float, float]]] = {}
 
     def timed(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -318,7 +260,7 @@ def job_anatomy(stack: Stack, photo: Path, runs: int = 5) -> dict[str, float]:
 
         return wrapper
 
-    store, catalog = services.store, services.catalog
+    store, catalog = backends.store, backends.catalog
     store.read_original = timed("s3_get_original", store.read_original)  # type: ignore[method-assign]
     store.put_thumbnail = timed("s3_put_thumbnails", store.put_thumbnail)  # type: ignore[method-assign]
     catalog.start_processing = timed("ddb_start_processing", catalog.start_processing)  # type: ignore[method-assign]
@@ -331,7 +273,7 @@ def job_anatomy(stack: Stack, photo: Path, runs: int = 5) -> dict[str, float]:
         for i, pid in enumerate(_enqueue_batch(stack, photo, runs + 1)):
             spans.clear()
             t = time.perf_counter()
-            processing.process_photo(pid, store=store, catalog=catalog, settings=services.settings)
+            processing.run_photo_job(pid, store=store, catalog=catalog, settings=backends.settings)
             total = (time.perf_counter() - t) * 1000
             if i:
                 steps = {name: (max(e for _, e in s) - min(b for b, _ in s)) * 1000 for name, s in spans.items()}
@@ -393,13 +335,13 @@ def _one_batch(
     # Warm every pool process (imports, AWS connections) so every run starts equally warm.
     warm = _enqueue_batch(stack, photo, 2 * concurrency)
     for pid in warm:
-        publisher.process_photo(photo_id=pid)
+        publisher.enqueue_photo(photo_id=pid)
     stack.wait_all_ready(warm)
     ids = _enqueue_batch(stack, photo, count)
     cpu_before = _cpu_seconds(stack)
     t0 = time.time()
     for pid in ids:
-        publisher.process_photo(photo_id=pid)
+        publisher.enqueue_photo(photo_id=pid)
     stack.wait_settled(ids, timeout=600)
     cpu_after = _cpu_seconds(stack)  # before reading the items back (bench and emulator CPU)
     elapsed = max(_epoch(i["finished_at"]) for i in stack.ready_items(ids)) - t0
@@ -408,7 +350,7 @@ def _one_batch(
 
 def _cpu_seconds(stack: Stack) -> dict[str, float]:
     """CPU time so far of the worker (pool included), the emulator, Redis and this bench process."""
-    procs = {"worker": stack.procs["worker"], "emulator": stack.procs["aws"], "redis": stack.procs["redis"]}
+    procs = {"worker": stack.process("worker"), "emulator": stack.process("aws"), "redis": stack.process("redis")}
     seconds = {}
     for name, proc in procs.items():
         tree = [psutil.Process(proc.pid), *psutil.Process(proc.pid).children(recursive=True)]
@@ -464,7 +406,7 @@ def streaming_uploads(stack: Stack, big: Path, warm: Path, clients: int) -> dict
         for pid in before
     ]
     etags = [stack.s3.head_object(Bucket=stack.settings.bucket, Key=original_key(b["id"]))["ETag"] for b in bodies]
-    moto_log = (stack.root / "aws.log").read_text(errors="replace")
+    moto_log = stack.local.log_path("aws").read_text(errors="replace")
     return {
         "clients": clients,
         "file_mb": round(big.stat().st_size / mb, 1),

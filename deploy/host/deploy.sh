@@ -1,6 +1,6 @@
 #!/bin/bash
 # Runs on the EC2 host as root (from cfn-init, on first boot and on every stack update):
-# builds this release's images and (re)starts redis, web, proxy, worker, beat and consumer against the real
+# builds this release's images and (re)starts redis, web, proxy, worker, beat, metrics and consumer against the real
 # bucket and table, then waits until the web answers. Usage: deploy.sh RELEASE_DIR
 set -euo pipefail
 
@@ -8,7 +8,7 @@ release=$(realpath "$1")
 state=/etc/photoshare
 # shellcheck source=/dev/null
 # APP_VERSION, AWS_REGION, PHOTOSHARE_BUCKET, PHOTOSHARE_TABLE, PHOTOSHARE_COGNITO_USER_POOL_ID,
-# PHOTOSHARE_COGNITO_CLIENT_ID, PHOTOSHARE_ORIGIN_SECRET_ARN (from the stack)
+# PHOTOSHARE_COGNITO_CLIENT_ID, PHOTOSHARE_ORIGIN_SECRET_ARN, PHOTOSHARE_METRICS_STACK (from the stack)
 source "$state/deploy.env"
 
 bash "$release/deploy/host/install-compose.sh"
@@ -36,6 +36,7 @@ umask 077
   echo "PHOTOSHARE_COGNITO_CLIENT_ID=$PHOTOSHARE_COGNITO_CLIENT_ID"
   echo "PHOTOSHARE_TRUSTED_PROXIES=2"
   echo "PHOTOSHARE_ORIGIN_SECRET=$origin_secret"
+  echo "PHOTOSHARE_METRICS_STACK=$PHOTOSHARE_METRICS_STACK"
   echo "WEB_BIND=0.0.0.0"
   echo "WEB_PORT=80"
   echo "IMAGE_TAG=$APP_VERSION"
@@ -45,7 +46,7 @@ umask 077
 compose=(docker compose --project-name photoshare --project-directory "$release"
          -f "$release/compose.yaml" -f "$release/compose.aws.yaml" --env-file "$state/compose.env")
 "${compose[@]}" build web proxy worker
-"${compose[@]}" up -d --remove-orphans redis web proxy worker beat consumer
+"${compose[@]}" up -d --remove-orphans redis web proxy worker beat metrics consumer
 ln -sfn "$release" /opt/photoshare/current
 
 for _ in $(seq 1 60); do

@@ -2,7 +2,6 @@
 
 import os
 import shutil
-import socket
 import subprocess
 import time
 import uuid
@@ -12,12 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import requests
-from testaccounts import api_session, create_account
 
-from photoshare_shared.aws import make_client
+from photoshare_devstack.processes import StartupError, free_port, wait_for_http
 from photoshare_shared.settings import Settings
-from photoshare_shared.userpool import find_user_pool
+from photoshare_shared.userpool import UserPoolIds, find_user_pool
+from tests.support.client import ApiClient
+from tests.support.waiting import SETTLED, wait_until
 
 ROOT = Path(__file__).parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -45,12 +44,6 @@ TIMINGS: dict[str, float] = {}
 _ACTIVE: "ComposeStack | None" = None
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _compose_command() -> list[str]:
     if subprocess.run(["docker", "compose", "version"], capture_output=True).returncode == 0:
         return ["docker", "compose"]
@@ -61,7 +54,8 @@ def _compose_command() -> list[str]:
 
 @dataclass
 class ComposeStack:
-    """One running compose project, and helpers to drive it through its published ports."""
+    """One running compose project, driven through its published ports (as DevStack is locally:
+    `web_url`, `url()`, the emulator's `settings` and user `pool`)."""
 
     project: str
     command: list[str]
@@ -70,7 +64,13 @@ class ComposeStack:
     web_url: str
     aws_url: str
     timings: dict[str, float] = field(default_factory=dict)
-    api: requests.Session = field(default_factory=requests.Session)  # signed in once the stack is up
+    api: ApiClient | None = None  # signed in once the stack is up
+    pool: UserPoolIds | None = None
+
+    @property
+    def settings(self) -> Settings:
+        """Settings that reach the stack's emulator from this machine."""
+        return Settings(aws_endpoint_url=self.aws_url, redis_url="redis://unused")
 
     def compose(self, *args: str, timeout: float = 300, check: bool = True) -> subprocess.CompletedProcess:
         """Run `docker compose -p <project> ARGS` in the repository root."""
@@ -99,62 +99,23 @@ class ComposeStack:
         """Absolute URL of a path of the web service."""
         return self.web_url + path
 
-    def upload(self, data: bytes, name: str) -> str:
-        """POST one photo; its id."""
-        response = self.api.post(self.url("/api/photos"), files={"file": (name, data, "image/jpeg")}, timeout=60)
-        assert response.status_code == 202, response.text
-        return response.json()["id"]
-
-    def photo(self, photo_id: str) -> dict[str, Any]:
-        """GET /api/photos/<id>."""
-        response = requests.get(self.url(f"/api/photos/{photo_id}"), timeout=10)
-        assert response.status_code == 200, response.text
-        return response.json()
-
-    def jobs(self) -> dict[str, Any]:
-        """GET /api/jobs."""
-        response = requests.get(self.url("/api/jobs"), timeout=10)
-        assert response.status_code == 200, response.text
-        return response.json()
-
     def wait_until_done(self, ids: Iterable[str], timeout: float) -> dict[str, dict[str, Any]]:
-        """Poll until every photo is READY or FAILED; its JSON and when (monotonic) it got there."""
-        pending, done = set(ids), {}
-        deadline = time.monotonic() + timeout
-        while pending and time.monotonic() < deadline:
-            for photo_id in sorted(pending):
-                photo = self.photo(photo_id)
-                if photo["status"] in {"READY", "FAILED"}:
-                    done[photo_id] = {**photo, "_done_at": time.monotonic()}
-                    pending.discard(photo_id)
-            time.sleep(0.25)
-        if pending:
-            last = {photo_id: self.photo(photo_id)["status"] for photo_id in sorted(pending)}
-            pytest.fail(f"{len(pending)} photo(s) not done after {timeout:.0f}s: {last}")
-        return done
+        """Every photo's JSON once READY or FAILED, with when (monotonic) it was seen so (`_done_at`)."""
+        assert self.api is not None
+
+        def read(photo_id: str) -> dict[str, Any] | None:
+            photo = self.api.photo(photo_id)
+            return photo and {**photo, "_done_at": time.monotonic()}
+
+        return wait_until(ids, SETTLED, read=read, timeout=timeout, interval=0.25)  # type: ignore[return-value]
 
 
-def _wait_ready(stack: ComposeStack, timeout: float) -> None:
-    deadline, last = time.monotonic() + timeout, "no answer"
-    while time.monotonic() < deadline:
-        try:
-            response = requests.get(stack.url("/readyz"), timeout=3)
-            if response.status_code == 200:
-                return
-            last = f"{response.status_code} {response.text}"
-        except requests.RequestException as error:
-            last = type(error).__name__
-        time.sleep(0.5)
-    pytest.fail(f"the web service was not ready after {timeout:.0f}s (last answer: {last})")
-
-
-def _signed_in(stack: ComposeStack) -> requests.Session:
-    """An API session as a new account of the pool the init service made in the stack's emulator."""
-    emulator = Settings(aws_endpoint_url=stack.aws_url, redis_url="redis://unused")
-    pool = find_user_pool(emulator)
-    if pool is None:
+def _signed_in(stack: ComposeStack) -> ApiClient:
+    """An API client as a new account of the pool the init service made in the stack's emulator."""
+    stack.pool = find_user_pool(stack.settings)
+    if stack.pool is None:
         pytest.fail(f"no user pool in the stack's emulator:\n{stack.logs(tail=50)}")
-    return api_session(create_account(make_client("cognito-idp", emulator), pool))
+    return ApiClient.for_new_account(stack.web_url, stack.settings, stack.pool)
 
 
 @pytest.fixture(scope="session")
@@ -165,7 +126,7 @@ def compose_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ComposeS
         pytest.fail("no Docker engine answers `docker info`; start one (CI: .ci/run does) and retry")
     empty_env_file = tmp_path_factory.mktemp("compose") / "empty.env"
     empty_env_file.write_text("")  # ignore a developer's .env: the test sets what it needs
-    web_port, aws_port, flower_port = _free_port(), _free_port(), _free_port()
+    web_port, aws_port, flower_port = free_port(), free_port(), free_port()
     env = {key: value for key, value in os.environ.items() if not key.startswith(_FOREIGN_PREFIXES)}
     env.update(
         STACK_ENV,
@@ -191,7 +152,10 @@ def compose_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ComposeS
         stack.timings["build_s"] = time.monotonic() - started
         stack.timings["up_started_at"] = time.monotonic()
         stack.compose("up", "-d", "--no-build", timeout=300)
-        _wait_ready(stack, timeout=120)
+        try:
+            wait_for_http(stack.url("/readyz"), 120)
+        except StartupError as error:
+            pytest.fail(f"the web service was not ready: {error}")
         stack.timings["up_to_ready_s"] = time.monotonic() - stack.timings["up_started_at"]
         stack.api = _signed_in(stack)
         yield stack

@@ -10,7 +10,7 @@ import os
 import re
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -22,6 +22,8 @@ from PIL.ExifTags import GPS, IFD
 from PIL.ExifTags import Base as B
 from PIL.TiffImagePlugin import IFDRational
 from playwright import sync_api
+
+from tests.support.client import ApiClient
 
 pytestmark = pytest.mark.browser
 
@@ -90,10 +92,10 @@ def sign_in(page: Any, stack: Any, account: Any) -> None:
 
 
 @pytest.fixture
-def page(browser: Any, stack: Any) -> Iterator[Any]:
+def page(browser: Any, stack: Any, new_account: Callable[[], ApiClient]) -> Iterator[Any]:
     """A browser tab signed in as a new account of its own."""
     tab = _new_tab(browser)
-    sign_in(tab, stack, stack.new_account())
+    sign_in(tab, stack, new_account().account)
     yield tab
     tab.context.close()
 
@@ -122,7 +124,7 @@ def tile_ids(page: Any) -> list[str]:
     return page.locator(".grid .tile").evaluate_all("tiles => tiles.map(t => t.dataset.photoId)")
 
 
-def test_upload_browse_step_through_and_delete(stack: Any, page: Any) -> None:
+def test_upload_browse_step_through_and_delete(stack: Any, api: ApiClient, page: Any) -> None:
     expect = sync_api.expect
     ARTIFACTS.mkdir(exist_ok=True)
     run = uuid.uuid4().hex[:6]
@@ -166,9 +168,7 @@ def test_upload_browse_step_through_and_delete(stack: Any, page: Any) -> None:
 
     # A file that is no photo: the server's reason inline, the other rows untouched.
     text_file = b"just some notes, not a photo\n"
-    reason = stack.api.post(stack.url("/api/photos"), files={"file": ("notes.txt", text_file)}, timeout=10).json()[
-        "error"
-    ]
+    reason = api.post(api.url("/api/photos"), files={"file": ("notes.txt", text_file)}, timeout=10).json()["error"]
     page.set_input_files("#file", {"name": f"notes-{run}.txt", "mimeType": "text/plain", "buffer": text_file})
     refused = page.locator('.uploads .upload[data-state="error"]', has_text=f"notes-{run}.txt")
     expect(refused.locator(".upload-state")).to_have_text(reason)
@@ -331,12 +331,14 @@ def test_a_reload_mid_upload_resumes_with_the_parts_s3_has(stack: Any, page: Any
     assert all(any(part(n).search(url) for url in sent) for n in (2, 3)), sent
 
 
-def test_the_upload_form_works_without_javascript(stack: Any, browser: Any) -> None:
+def test_the_upload_form_works_without_javascript(
+    stack: Any, api: ApiClient, browser: Any, new_account: Callable[[], ApiClient]
+) -> None:
     expect = sync_api.expect
     context = browser.new_context(java_script_enabled=False)
     try:
         page = context.new_page()
-        sign_in(page, stack, stack.new_account())
+        sign_in(page, stack, new_account().account)
         page.goto(stack.url("/"))
         name = f"nojs-{uuid.uuid4().hex[:6]}.jpg"
         page.set_input_files("#file", {"name": name, "mimeType": "image/jpeg", "buffer": jpeg(30, model="Z 5")})
@@ -344,7 +346,7 @@ def test_the_upload_form_works_without_javascript(stack: Any, browser: Any) -> N
         expect(page.locator("h1")).to_have_text(name)
         expect(page.locator(".notice")).to_contain_text("Uploaded")
         photo_id = page.url.rsplit("/", 1)[1]
-        assert stack.wait_for_status(photo_id, {"READY"})["exif"]["model"] == "Z 5"
+        assert api.wait_for(photo_id, {"READY"})["exif"]["model"] == "Z 5"
         # Delete falls back to the confirmation page.
         page.get_by_role("link", name="Delete…").click()
         expect(page.locator("h1")).to_have_text(f"Delete “{name}”?")
@@ -354,12 +356,12 @@ def test_the_upload_form_works_without_javascript(stack: Any, browser: Any) -> N
         context.close()
 
 
-def test_load_more_appends_the_next_page_in_place(stack: Any, page: Any) -> None:
+def test_load_more_appends_the_next_page_in_place(stack: Any, api: ApiClient, page: Any) -> None:
     expect = sync_api.expect
     small = jpeg(120, model="Z fc")
     for n in range(25):  # more than one page (24); bytes after the image's end make each a new photo
         distinct = small + uuid.uuid4().bytes
-        response = stack.api.post(stack.url("/api/photos"), files={"file": (f"more-{n:02d}.jpg", distinct)}, timeout=10)
+        response = api.post(api.url("/api/photos"), files={"file": (f"more-{n:02d}.jpg", distinct)}, timeout=10)
         assert response.status_code == 202, response.text
     everything = requests.get(stack.url("/api/photos?limit=100"), timeout=10).json()["items"]
     page.goto(stack.url("/"))
@@ -375,7 +377,9 @@ def test_load_more_appends_the_next_page_in_place(stack: Any, page: Any) -> None
     assert page.problems == [], page.problems
 
 
-def test_accounts_sign_up_upload_sign_out_and_only_owners_delete(stack: Any, anonymous_page: Any) -> None:
+def test_accounts_sign_up_upload_sign_out_and_only_owners_delete(
+    stack: Any, api: ApiClient, anonymous_page: Any, new_account: Callable[[], ApiClient]
+) -> None:
     expect = sync_api.expect
     page = anonymous_page
     ARTIFACTS.mkdir(exist_ok=True)
@@ -413,17 +417,15 @@ def test_accounts_sign_up_upload_sign_out_and_only_owners_delete(stack: Any, ano
     row = page.locator(".uploads .upload", has_text=name)
     expect(row.locator(".badge")).to_have_text("READY", timeout=30_000)
     mine = row.get_attribute("data-photo-id")
-    assert stack.wait_for_status(mine, {"READY"})["owner"] == username
+    assert api.wait_for(mine, {"READY"})["owner"] == username
 
     # Someone else's photo: no delete button for ann, and the API refuses her.
-    other = stack.new_account()
-    theirs = (
-        stack.api_as(other)
-        .post(stack.url("/api/photos"), files={"file": ("theirs.jpg", jpeg(200, model="Z 9"))}, timeout=10)
-        .json()["id"]
-    )
+    other = new_account()
+    theirs = other.post(
+        other.url("/api/photos"), files={"file": ("theirs.jpg", jpeg(200, model="Z 9"))}, timeout=10
+    ).json()["id"]
     page.goto(stack.url(f"/photos/{theirs}"))
-    expect(page.locator(".owner")).to_contain_text(other.username)
+    expect(page.locator(".owner")).to_contain_text(other.account.username)
     expect(page.get_by_role("link", name="Delete…")).to_have_count(0)
     page.goto(stack.url(f"/photos/{mine}"))
     expect(page.locator(".owner")).to_contain_text(f"{username} (you)")

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 import requests
 import yaml
-from imagegen import CAMERA_EXIF, photo_bytes
 
 from photoshare_shared.settings import Settings
+from tests.support.images import CAMERA_EXIF, photo_bytes
 
 ROOT = Path(__file__).parents[2]
 BURST = 60
@@ -41,7 +41,7 @@ def test_compose_passes_every_setting_to_the_app_containers():
 @pytest.mark.timeout(600)
 def test_uploaded_photos_become_ready(compose_stack):
     stack = compose_stack
-    ids = [stack.upload(photo_bytes(1600, 1200, exif=CAMERA_EXIF), f"compose-{n}.jpg") for n in range(3)]
+    ids = [stack.api.upload_id(photo_bytes(1600, 1200, exif=CAMERA_EXIF), f"compose-{n}.jpg") for n in range(3)]
 
     done = stack.wait_until_done(ids, timeout=120)
 
@@ -84,7 +84,7 @@ def test_workers_scale_and_the_jobs_api_sees_them(compose_stack):
 
     deadline, workers = time.monotonic() + 90, []
     while time.monotonic() < deadline:
-        workers = stack.jobs()["workers"]
+        workers = stack.api.jobs()["workers"]
         if len(workers) == 3:
             break
         time.sleep(1)
@@ -103,12 +103,12 @@ def test_a_worker_killed_mid_job_loses_no_photo(compose_stack):
     stack.compose("up", "-d", "--no-build", "--scale", "worker=0")
     image = photo_bytes(2400, 1600, exif=CAMERA_EXIF)
     with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
-        ids = list(pool.map(lambda n: stack.upload(image, f"burst-{n}.jpg"), range(BURST)))
-    backlog = stack.jobs()["queue_depth"]
+        ids = list(pool.map(lambda n: stack.api.upload_id(image, f"burst-{n}.jpg"), range(BURST)))
+    backlog = stack.api.jobs()["queue_depth"]
     assert backlog >= BURST
     stack.compose("up", "-d", "--no-build", "--scale", "worker=1")
     deadline = time.monotonic() + 90
-    while (depth := stack.jobs()["queue_depth"]) > backlog - 4:  # it has taken jobs and finished some
+    while (depth := stack.api.jobs()["queue_depth"]) > backlog - 4:  # it has taken jobs and finished some
         assert time.monotonic() < deadline, "the worker did not start taking jobs"
         time.sleep(0.05)
     assert depth > 0, "the backlog was gone before the kill; the test would prove nothing"
@@ -127,16 +127,5 @@ def test_a_worker_killed_mid_job_loses_no_photo(compose_stack):
     stack.timings["kill_to_all_ready_s"] = max(p["_done_at"] for p in done.values()) - killed_at
     stack.timings["jobs_rerun_after_kill"] = len(rerun)
     # Every upload is in the gallery exactly once.
-    listed = _all_photo_ids(stack)
+    listed = stack.api.photo_ids()
     assert sorted(i for i in listed if i in done) == sorted(ids)
-
-
-def _all_photo_ids(stack) -> list[str]:
-    ids, cursor = [], None
-    while True:
-        params = {"limit": 100, **({"cursor": cursor} if cursor else {})}
-        page = requests.get(stack.url("/api/photos"), params=params, timeout=10).json()
-        ids += [item["id"] for item in page["items"]]
-        cursor = page["next_cursor"]
-        if not cursor:
-            return ids

@@ -59,8 +59,7 @@ def _gallery_latency(url: str) -> float:
 
 def _slow_upload(stack, image: bytes, name: str, sending: threading.Barrier) -> tuple[int, bytes]:
     """POST one photo with the API session's token, its bytes paced at UPLOAD_BYTES_PER_S; status and body."""
-    request = requests.Request("POST", stack.url("/api/photos"), files={"file": (name, image, "image/jpeg")})
-    prepared = stack.api.prepare_request(request)
+    prepared = stack.api.upload_request(image, name)
     address = urlsplit(stack.web_url)
     connection = http.client.HTTPConnection(address.hostname, address.port, timeout=60)
     connection.putrequest("POST", "/api/photos", skip_accept_encoding=True)

@@ -6,22 +6,21 @@ import io
 import os
 import statistics
 import time
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pytest
 import requests
 from PIL import ExifTags, Image
 
+from photoshare_devstack.stack import DevStack
 from photoshare_shared.keys import original_key
-
-if TYPE_CHECKING:  # the fixture's type only; conftest modules are not imported by tests
-    from conftest import Stack
+from tests.support.client import ApiClient, accepted_id
+from tests.support.waiting import SETTLED
 
 pytestmark = pytest.mark.integration
 
 # Where the test photo claims it was taken (the Eiffel Tower): 48°51'29.5"N 2°17'40.2"E.
 LAT, LON = 48.858194, 2.2945
-SETTLED = ("READY", "FAILED")
 
 
 def make_jpeg(width: int = 1600, height: int = 1200) -> bytes:
@@ -48,32 +47,13 @@ def jpeg() -> bytes:
     return make_jpeg()
 
 
-def upload(
-    stack: Stack, data: bytes, filename: str = "eiffel.jpg", content_type: str = "image/jpeg"
-) -> requests.Response:
-    """POST one file to the API as multipart field `file`."""
-    return stack.api.post(stack.url("/api/photos"), files={"file": (filename, data, content_type)}, timeout=30)
-
-
-def distinct(data: bytes) -> bytes:
-    """The photo with 16 random bytes after its end (which decoders ignore): a new photo, where the
-    same bytes again would be a duplicate of the first."""
-    return data + os.urandom(16)
-
-
-def accepted_id(response: requests.Response) -> str:
-    """The photo id of a 202 upload response."""
-    assert response.status_code == 202, response.text
-    return response.json()["id"]
-
-
-def assert_no_trace(stack: Stack, photo_id: str) -> None:
+def assert_no_trace(stack: DevStack, photo_id: str) -> None:
     """Neither S3 nor DynamoDB knows the photo any more."""
     assert [key for key in stack.s3_keys() if photo_id in key] == []
-    assert "Item" not in stack.table.get_item(Key={"photo_id": photo_id}, ConsistentRead=True)
+    assert stack.item(photo_id) is None
 
 
-def open_s3_image(stack: Stack, key: str) -> Image.Image:
+def open_s3_image(stack: DevStack, key: str) -> Image.Image:
     """Decode an image stored in the bucket."""
     body = stack.s3.get_object(Bucket=stack.settings.bucket, Key=key)["Body"].read()
     img = Image.open(io.BytesIO(body))
@@ -90,9 +70,9 @@ def assert_thumbnail(img: Image.Image, fmt: str, longest: int) -> None:
     assert len(img.getexif()) == 0
 
 
-def test_upload_process_browse_delete(stack: Stack, jpeg: bytes) -> None:
+def test_upload_process_browse_delete(stack: DevStack, api: ApiClient, jpeg: bytes) -> None:
     """One photo through its whole life."""
-    response = upload(stack, jpeg)
+    response = api.upload(jpeg, "eiffel.jpg")
     photo_id = accepted_id(response)
     assert response.headers["Location"].endswith(f"/api/photos/{photo_id}")
     assert response.json()["status"] in {"QUEUED", "PROCESSING", "READY"}
@@ -102,7 +82,7 @@ def test_upload_process_browse_delete(stack: Stack, jpeg: bytes) -> None:
     item = stack.table.get_item(Key={"photo_id": photo_id}, ConsistentRead=True)["Item"]
     assert item["status"] in {"QUEUED", "PROCESSING", "READY"}
 
-    photo = stack.wait_for_status(photo_id, SETTLED, timeout=30)
+    photo = api.wait_for(photo_id, SETTLED, timeout=30)
     assert photo["status"] == "READY", photo
     item = stack.table.get_item(Key={"photo_id": photo_id}, ConsistentRead=True)["Item"]
     assert (item["width"], item["height"]) == (1200, 1600)  # EXIF orientation applied
@@ -126,33 +106,35 @@ def test_upload_process_browse_delete(stack: Stack, jpeg: bytes) -> None:
     assert small.status_code == 200
     assert Image.open(io.BytesIO(small.content)).format == "WEBP"
 
-    assert stack.api.delete(stack.url(f"/api/photos/{photo_id}"), timeout=10).status_code == 204
+    assert api.delete_photo(photo_id).status_code == 204
     assert requests.get(stack.url(f"/api/photos/{photo_id}"), timeout=10).status_code == 404
     assert_no_trace(stack, photo_id)
 
 
-def test_text_file_is_refused_and_stores_nothing(stack: Stack) -> None:
+def test_text_file_is_refused_and_stores_nothing(stack: DevStack, api: ApiClient) -> None:
     """Content decides, not the name or the client's Content-Type: 415, and nothing is written."""
     keys_before, ids_before = stack.s3_keys(), stack.item_ids()
-    response = upload(stack, b"just some text, not a photo\n" * 20, "notes.jpg", "image/jpeg")
+    response = api.upload(b"just some text, not a photo\n" * 20, "notes.jpg", "image/jpeg")
     assert response.status_code == 415, response.text
     assert stack.s3_keys() - keys_before == set()
     assert stack.item_ids() - ids_before == set()
 
 
-def test_upload_without_file_is_a_bad_request(stack: Stack) -> None:
+def test_upload_without_file_is_a_bad_request(api: ApiClient) -> None:
     """A form without the `file` field: 400."""
-    response = stack.api.post(stack.url("/api/photos"), data={"caption": "no file"}, timeout=10)
+    response = api.post(api.url("/api/photos"), data={"caption": "no file"}, timeout=10)
     assert response.status_code == 400, response.text
 
 
-def test_median_upload_to_ready(stack: Stack, jpeg: bytes) -> None:
+def test_median_upload_to_ready(api: ApiClient, jpeg: bytes) -> None:
     """Measure (never assert) how long a photo takes from upload to READY, one at a time."""
     durations, photo_ids = [], []
     for _ in range(5):
         started = time.perf_counter()
-        photo_id = accepted_id(upload(stack, distinct(jpeg)))
-        photo = stack.wait_for_status(photo_id, SETTLED, timeout=30)
+        # 16 random bytes after the image's end (decoders ignore them): a new photo each time,
+        # where the same bytes again would be a duplicate of the first.
+        photo_id = accepted_id(api.upload(jpeg + os.urandom(16), "eiffel.jpg"))
+        photo = api.wait_for(photo_id, SETTLED, timeout=30)
         durations.append(time.perf_counter() - started)
         photo_ids.append(photo_id)
         assert photo["status"] == "READY", photo
@@ -162,4 +144,4 @@ def test_median_upload_to_ready(stack: Stack, jpeg: bytes) -> None:
         f"(min {min(durations) * 1000:.0f}, max {max(durations) * 1000:.0f})"
     )
     for photo_id in photo_ids:
-        assert stack.api.delete(stack.url(f"/api/photos/{photo_id}"), timeout=10).status_code == 204
+        assert api.delete_photo(photo_id).status_code == 204

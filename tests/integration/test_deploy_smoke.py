@@ -50,8 +50,8 @@ def test_smoke_passes_against_the_local_stack(stack, emulator_credentials, capsy
     assert _usernames(stack) == users_before  # the temporary account is gone
 
 
-def test_smoke_signs_in_with_a_given_account(stack, monkeypatch: pytest.MonkeyPatch, capsys):
-    account = stack.new_account()
+def test_smoke_signs_in_with_a_given_account(stack, new_account, monkeypatch: pytest.MonkeyPatch, capsys):
+    account = new_account().account
     monkeypatch.setenv("PHOTOSHARE_SMOKE_PASSWORD", account.password)
     code = main(["smoke", "--url", stack.web_url, "--timeout", "60", "--username", account.username])
     out, err = capsys.readouterr()

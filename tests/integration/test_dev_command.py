@@ -12,10 +12,10 @@ import time
 from pathlib import Path
 
 import pytest
-import requests
-from imagegen import photo_bytes
 
 from photoshare_devstack import processes
+from tests.support.client import ApiClient
+from tests.support.images import photo_bytes
 
 pytestmark = pytest.mark.integration
 
@@ -61,21 +61,11 @@ def test_make_dev_prints_a_demo_account_that_uploads_and_ctrl_c_stops_all(tmp_pa
     seen: list[str] = []
     try:
         demo = _read_until(lines, r"demo account: username (\S+), password (\S+)", 120, seen)
-        web = f"http://127.0.0.1:{web_port}"
-        login = {"username": demo.group(1), "password": demo.group(2)}
-        token = requests.post(f"{web}/api/auth/token", json=login, timeout=10).json()["access_token"]
-        upload = requests.post(
-            f"{web}/api/photos",
-            files={"file": ("dev.jpg", photo_bytes())},
-            headers={"Authorization": f"Bearer {token}"},
-            timeout=30,
-        )
+        api = ApiClient.signed_in(f"http://127.0.0.1:{web_port}", demo.group(1), demo.group(2))
+        upload = api.upload(photo_bytes(), "dev.jpg")
         assert upload.status_code == 202, upload.text
-        deadline, status = time.monotonic() + 60, None
-        while time.monotonic() < deadline and status != "READY":
-            status = requests.get(f"{web}/api/photos/{upload.json()['id']}", timeout=5).json()["status"]
-            time.sleep(0.2)
-        assert status == "READY"
+        photo = api.wait_for(upload.json()["id"], {"READY"}, timeout=60)
+        assert photo["status"] == "READY"
         assert upload.json()["owner"] == "demo"
     finally:
         if proc.poll() is None:

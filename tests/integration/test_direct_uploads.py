@@ -8,12 +8,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from imagegen import photo_bytes
 from photoshare_cli.resume import ResumeBook
 from photoshare_cli.site import Site
 from photoshare_cli.upload import Result, Uploader
 
 from photoshare_shared import keys
+from tests.support.images import photo_bytes
 
 if TYPE_CHECKING:
     from conftest import Stack

@@ -8,9 +8,10 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-pytestmark = pytest.mark.integration
+from tests.support.client import ApiClient
+from tests.support.waiting import SETTLED
 
-FINAL = {"READY", "FAILED"}
+pytestmark = pytest.mark.integration
 
 
 def _seed(fmt: str) -> bytes:
@@ -51,23 +52,23 @@ def mutate(data: bytes, mutations: list[tuple[str, float, int, int]]) -> bytes:
 
 @settings(max_examples=40, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(seed=st.sampled_from(range(len(SEEDS))), mutations=st.lists(mutation, min_size=1, max_size=4))
-def test_mutated_images_get_an_answer_and_a_final_state(stack, seed: int, mutations) -> None:
+def test_mutated_images_get_an_answer_and_a_final_state(api: ApiClient, seed: int, mutations) -> None:
     data = mutate(SEEDS[seed], mutations)
-    response = stack.api.post(stack.url("/api/photos"), files={"file": ("fuzz.jpg", data)}, timeout=30)
+    response = api.post(api.url("/api/photos"), files={"file": ("fuzz.jpg", data)}, timeout=30)
 
     event(f"upload {response.status_code}")
     assert response.status_code in (200, 202) or 400 <= response.status_code < 500, response.text
     assert "error" in response.json() or response.status_code in (200, 202)
     if response.status_code in (200, 202):  # 200: the same bytes came up before, {"duplicate_of": photo}
         photo_id = response.json()["id"] if response.status_code == 202 else response.json()["duplicate_of"]["id"]
-        photo = stack.wait_for_status(photo_id, FINAL, timeout=30)
+        photo = api.wait_for(photo_id, SETTLED, timeout=30)
         event(f"final {photo['status']}")
         if photo["status"] == "FAILED":
             assert photo["error"], "a failed photo must say why"
 
 
-def test_the_worker_still_serves_after_the_fuzzing(stack) -> None:
+def test_the_worker_still_serves_after_the_fuzzing(api: ApiClient) -> None:
     fresh = SEEDS[0] + os.urandom(16)  # after the image's end: a new photo, not the fuzzing's seed again
-    response = stack.api.post(stack.url("/api/photos"), files={"file": ("ok.jpg", fresh)}, timeout=30)
+    response = api.post(api.url("/api/photos"), files={"file": ("ok.jpg", fresh)}, timeout=30)
     assert response.status_code == 202
-    assert stack.wait_for_status(response.json()["id"], {"READY"}, timeout=30)["status"] == "READY"
+    assert api.wait_for(response.json()["id"], {"READY"}, timeout=30)["status"] == "READY"

@@ -9,20 +9,20 @@ import redis
 from flask import Flask
 from flask.testing import FlaskClient
 from moto import mock_aws
-from testaccounts import Account, create_account, moto_keys
 
 from photoshare_devstack import processes
-from photoshare_shared.attention import AttentionIndex
 from photoshare_shared.aws import make_client, make_table
-from photoshare_shared.catalog import PhotoCatalog
+from photoshare_shared.backends import Backends, build_catalog, build_store
+from photoshare_shared.catalog.attention import AttentionIndex
+from photoshare_shared.catalog.photos import PhotoCatalog
 from photoshare_shared.jobmetrics import JobMetrics
 from photoshare_shared.provision import ensure_resources
-from photoshare_shared.services import Services, build_catalog, build_store
 from photoshare_shared.settings import Settings
 from photoshare_shared.store import PhotoStore
 from photoshare_shared.userpool import UserPoolIds
 from photoshare_web import create_app, dispatch
 from photoshare_web.accounts.provider import AccountServices
+from tests.support.accounts import Account, create_account, moto_keys
 
 
 class RecordingPublisher:
@@ -33,7 +33,7 @@ class RecordingPublisher:
         self.error: Exception | None = None
         self.online: list[dict[str, object]] = []
 
-    def process_photo(self, *, photo_id: str) -> None:
+    def enqueue_photo(self, *, photo_id: str) -> None:
         if self.error:
             raise self.error
         self.published.append(photo_id)
@@ -141,7 +141,7 @@ def make_app(
 
     def make(**changes: object) -> Flask:
         changed = settings.model_copy(update=changes)
-        services = Services(
+        backends = Backends(
             settings=changed,
             store=store,
             catalog=catalog,
@@ -151,10 +151,10 @@ def make_app(
         )
         # moto signs every pool's tokens with one key pair; its JWKS URL is not reachable in-process.
         accounts = AccountServices(changed, ids=pool_ids, keys=moto_keys())
-        app = create_app(changed, services=services, account_services=accounts)
+        app = create_app(changed, backends=backends, account_services=accounts)
         app.config.update(TESTING=True)
         # No sender thread outliving the test's moto: tests send kept jobs with run_once().
-        dispatch.register(app, services, background=False)
+        dispatch.register(app, backends, background=False)
         return app
 
     return make

@@ -3,9 +3,9 @@
 from io import BytesIO
 
 import pytest
-from hostile import CORPUS, Case
 
-from photoshare_worker.processing import process_photo
+from photoshare_worker.processing import run_photo_job
+from tests.support.hostile import CORPUS, Case
 
 
 def test_the_corpus_is_large_and_covers_every_category():
@@ -40,7 +40,7 @@ def test_each_file_gets_its_expected_answer(case: Case, client, store, catalog, 
         assert catalog.page(limit=5).photos == []
         return
 
-    process_photo(body["id"], store=store, catalog=catalog, settings=settings)
+    run_photo_job(body["id"], store=store, catalog=catalog, settings=settings)
     photo = catalog.get(photo_id=body["id"])
     assert photo.status.value == case.final_status, photo.error
     if case.final_status == "FAILED":

@@ -10,7 +10,7 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 from botocore.parsers import ResponseParserError
 
-from photoshare_deploy import buckets, bundle, lint, network, retained, stack, template
+from photoshare_deploy import buckets, bundle, fleet, lint, network, retained, scaling, stack, template
 from photoshare_deploy.awsenv import Aws
 from photoshare_deploy.errors import DeployError, explain
 from photoshare_deploy.smoke import Login, Smoke
@@ -39,7 +39,15 @@ def cmd_up(args: argparse.Namespace) -> int:
         params = {**network.default_network(ec2), **params}
     if "CloudFrontPrefixListId" not in params:  # looked up every time: an older stack lacks it
         params.update(network.cloudfront_prefix_list(ec2))
-    vpc_id = params.get("VpcId") or stack.parameters(stack.describe(cfn, args.stack)).get("VpcId")
+    previous = stack.parameters(stack.describe(cfn, args.stack))
+    vpc_id = params.get("VpcId") or previous.get("VpcId")
+    topology = params.get("Topology") or previous.get("Topology") or "single"
+    if topology == "scaled" and vpc_id and not (params.get("SubnetIds") or previous.get("SubnetIds")):
+        params.update(network.default_subnets(ec2, vpc_id))
+    if args.acceptable_wait_s is not None or args.seconds_per_job is not None:
+        target = scaling.worker_backlog_target(args.acceptable_wait_s, args.seconds_per_job)
+        params["WorkerBacklogTarget"] = str(target)
+        echo(f"worker scaling target: {target} jobs waiting per instance")
     if "CloudFrontOriginSecurityGroupId" not in params and vpc_id:
         params.update(network.vpc_origins_security_group(ec2, vpc_id))
     packed = bundle.make_bundle()
@@ -75,7 +83,7 @@ def cmd_up(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    """Print the stack's state, outputs and the instance's state."""
+    """Print the stack's state, outputs, instances (host, or groups in service), backlog and alarm states."""
     aws = Aws()
     current = stack.require(aws.client("cloudformation"), args.stack)
     updated = current.get("LastUpdatedTime", current["CreationTime"])
@@ -84,6 +92,20 @@ def cmd_status(args: argparse.Namespace) -> int:
     show_outputs(outputs)
     if "InstanceId" in outputs:
         echo(f"instance {outputs['InstanceId']}: {network.instance_state(aws.client('ec2'), outputs['InstanceId'])}")
+    for name, in_service, desired, least, most in fleet.group_counts(aws.client("autoscaling"), outputs):
+        echo(f"group {name}: {in_service} in service, {desired} desired (min {least}, max {most})")
+    cloudwatch = aws.client("cloudwatch")
+    figures = fleet.backlog(cloudwatch, args.stack)
+    depth, age = figures["QueueDepth"], figures["OldestQueuedAge"]
+    if depth is None:
+        echo("backlog: no metrics sent in the last 10 minutes (is the metrics publisher running?)")
+    else:
+        echo(f"backlog: {depth:g} jobs queued, the oldest queued photo waiting {age or 0:g} s")
+    alarms = fleet.alarm_states(cloudwatch, args.stack)
+    firing = sum(1 for _, state in alarms if state == "ALARM")
+    echo(f"alarms: {firing} of {len(alarms)} in ALARM")
+    for name, state in alarms:
+        echo(f"  {state:<17} {name}")
     return 0
 
 
@@ -96,6 +118,10 @@ def cmd_smoke(args: argparse.Namespace) -> int:
         url = stack.outputs(stack.require(Aws().client("cloudformation"), args.stack)).get("SiteUrl")
         if not url:
             raise DeployError(f"stack {args.stack} has no SiteUrl output")
+    if args.stack is not None:
+        target_group = stack.outputs(stack.require(Aws().client("cloudformation"), args.stack)).get("TargetGroupArn")
+        if target_group:  # scaled: every web instance must be serving before one job goes through
+            echo(f"load balancer targets: {fleet.require_healthy_targets(Aws().client('elbv2'), target_group)}")
     echo(f"smoke test of {url}")
     login = None
     if args.username:
@@ -143,7 +169,17 @@ def parser() -> argparse.ArgumentParser:
     up = sub.add_parser("up", help="create or update the stack, wait, print outputs")
     up.add_argument("--stack", required=True)
     up.add_argument("--param", action="append", default=[], metavar="K=V", help="template parameter (repeatable)")
-    status = sub.add_parser("status", help="stack state, outputs, instance state")
+    up.add_argument(
+        "--acceptable-wait-s",
+        type=float,
+        help=f"scaled: how long a photo may wait for a worker (default {scaling.ACCEPTABLE_WAIT_S:g})",
+    )
+    up.add_argument(
+        "--seconds-per-job",
+        type=float,
+        help=f"scaled: measured time per job, ProcessingTimeP50 (default {scaling.SECONDS_PER_JOB:g})",
+    )
+    status = sub.add_parser("status", help="stack state, outputs, instances, backlog and alarm states")
     status.add_argument("--stack", required=True)
     smoke = sub.add_parser("smoke", help="upload, process, list and delete a photo through the API")
     smoke.add_argument("--url")

@@ -23,6 +23,21 @@ def default_network(ec2: Any) -> dict[str, str]:
     return {"VpcId": vpc_id, "SubnetId": subnet["SubnetId"]}
 
 
+def default_subnets(ec2: Any, vpc_id: str) -> dict[str, str]:
+    """{"SubnetIds": "subnet-a,subnet-b,..."}: the VPC's default subnets, one per Availability Zone
+    (the scaled topology spreads its groups and broker over them); an error when fewer than two."""
+    subnets = ec2.describe_subnets(
+        Filters=[{"Name": "vpc-id", "Values": [vpc_id]}, {"Name": "default-for-az", "Values": ["true"]}]
+    )["Subnets"]
+    if len({s["AvailabilityZone"] for s in subnets}) < 2:
+        raise DeployError(
+            f"VPC {vpc_id} has no default subnets in two Availability Zones: "
+            "pass --param SubnetIds=subnet-a,subnet-b (in two zones)"
+        )
+    ordered = sorted(subnets, key=lambda s: s["AvailabilityZone"])
+    return {"SubnetIds": ",".join(s["SubnetId"] for s in ordered)}
+
+
 CLOUDFRONT_ORIGIN_FACING = "com.amazonaws.global.cloudfront.origin-facing"
 
 

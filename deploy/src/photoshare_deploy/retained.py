@@ -1,7 +1,8 @@
 """The bucket, table and user pool outlive the stack (DeletionPolicy Retain); the bucket and table
 are removed here when asked, the pool only by hand (it has deletion protection)."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from botocore.exceptions import ClientError
 
@@ -16,22 +17,16 @@ def remove_data(
     bucket, table = outputs.get("BucketName"), outputs.get("TableName")
     if bucket and empty_bucket:
         s3 = aws.client("s3")
-        try:
+        with _unless_gone("NoSuchBucket"):
             count = buckets.empty(s3, bucket)
             s3.delete_bucket(Bucket=bucket)
             echo(f"deleted bucket {bucket} and its {count} objects")
-        except ClientError as error:
-            if error.response.get("Error", {}).get("Code") != "NoSuchBucket":
-                raise
     elif bucket:
         echo(f"kept bucket {bucket} (photos stay; `down --empty-bucket` or delete it by hand)")
     if table and delete_table:
-        try:
+        with _unless_gone("ResourceNotFoundException"):
             aws.client("dynamodb").delete_table(TableName=table)
             echo(f"deleted table {table}")
-        except ClientError as error:
-            if error.response.get("Error", {}).get("Code") != "ResourceNotFoundException":
-                raise
     elif table:
         echo(f"kept table {table} (the catalog stays; `down --delete-table` or delete it by hand)")
     if outputs.get("UserPoolId"):
@@ -39,3 +34,13 @@ def remove_data(
             f"kept user pool {outputs['UserPoolId']} (the accounts stay; it has deletion protection, "
             "turn that off in the Cognito console to delete it)"
         )
+
+
+@contextmanager
+def _unless_gone(missing_code: str) -> Iterator[None]:
+    """Run a deletion; one that finds the resource gone already has nothing left to do."""
+    try:
+        yield
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") != missing_code:
+            raise

@@ -80,3 +80,66 @@ def check_params(params: dict[str, str], template: dict[str, Any]) -> None:
         if pattern and not re.fullmatch(pattern, value):
             hint = spec.get("ConstraintDescription", f"must match {pattern}")
             raise DeployError(f"bad value for {name}: {value!r} ({hint})")
+
+
+_NO_VALUE = object()
+
+
+def for_parameters(data: dict[str, Any], values: dict[str, str] | None = None) -> dict[str, Any]:
+    """The template as CloudFormation makes it with these parameter values (the rest at their
+    defaults): resources and outputs whose Condition is false left out, each Fn::If decided and
+    AWS::NoValue dropped. The static tests read each topology through it."""
+    given = {name: str(spec.get("Default", "")) for name, spec in data.get("Parameters", {}).items()}
+    given.update(values or {})
+    conditions: dict[str, bool] = {}
+
+    def value(node: Any) -> Any:
+        if isinstance(node, dict) and "Ref" in node:
+            return given[node["Ref"]]
+        return node
+
+    def holds(node: Any) -> bool:
+        if isinstance(node, str):
+            if node not in conditions:
+                conditions[node] = holds(data["Conditions"][node])
+            return conditions[node]
+        [(function, args)] = node.items()
+        if function == "Fn::Equals":
+            return str(value(args[0])) == str(value(args[1]))
+        if function == "Fn::Not":
+            return not holds(args[0])
+        if function == "Fn::And":
+            return all(holds(arg) for arg in args)
+        if function == "Fn::Or":
+            return any(holds(arg) for arg in args)
+        if function == "Condition":
+            return holds(args)
+        raise DeployError(f"unknown condition function {function}")
+
+    def decide(node: Any) -> Any:
+        if isinstance(node, dict):
+            if list(node) == ["Fn::If"]:
+                name, when_true, when_false = node["Fn::If"]
+                return decide(when_true if holds(name) else when_false)
+            if node == {"Ref": "AWS::NoValue"}:
+                return _NO_VALUE
+            decided = {key: decide(item) for key, item in node.items()}
+            return {key: item for key, item in decided.items() if item is not _NO_VALUE}
+        if isinstance(node, list):
+            return [item for item in (decide(item) for item in node) if item is not _NO_VALUE]
+        return node
+
+    made = dict(data)
+    for section in ("Resources", "Outputs"):
+        kept = {
+            name: {key: item for key, item in body.items() if key != "Condition"}
+            for name, body in data.get(section, {}).items()
+            if _made(body, holds)
+        }
+        made[section] = decide(kept)
+    return made
+
+
+def _made(body: dict[str, Any], holds: Any) -> bool:
+    """Whether a resource or output is made: it has no Condition, or its Condition holds."""
+    return "Condition" not in body or holds(body["Condition"])

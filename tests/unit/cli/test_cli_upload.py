@@ -8,7 +8,6 @@ import hashlib
 
 import pytest
 import requests
-from imagegen import photo_bytes
 from photoshare_cli.files import collect
 from photoshare_cli.main import summary_text
 from photoshare_cli.resume import ResumeBook
@@ -16,6 +15,8 @@ from photoshare_cli.site import Site
 from photoshare_cli.upload import Result, Uploader
 from requests.adapters import BaseAdapter
 from requests.structures import CaseInsensitiveDict
+
+from tests.support.images import photo_bytes
 
 SITE = "http://photoshare.test"
 MB = 1024 * 1024

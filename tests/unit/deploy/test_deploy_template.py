@@ -10,8 +10,9 @@ import pytest
 import yaml
 
 from photoshare_deploy import template
-from photoshare_shared import usernames
-from photoshare_shared.schema import table_definition
+from photoshare_shared import cloudmetrics, usernames
+from photoshare_shared.catalog.item import table_definition
+from photoshare_shared.settings import Settings
 from photoshare_shared.userpool import client_definition, user_pool_definition
 from photoshare_web.origin import ORIGIN_HEADER
 
@@ -131,8 +132,9 @@ def test_security_group_opens_only_the_web_port_and_conditional_ssh():
     assert TEMPLATE["Parameters"]["CloudFrontOriginSecurityGroupId"]["Default"] == ""
 
 
-def _statements() -> list[dict[str, Any]]:
-    policies = props("InstanceRole")["Policies"]
+def _statements(topology: str = "single") -> list[dict[str, Any]]:
+    resolved = template.for_parameters(TEMPLATE, {"Topology": topology})
+    policies = resolved["Resources"]["InstanceRole"]["Properties"]["Policies"]
     return [s for policy in policies for s in policy["PolicyDocument"]["Statement"]]
 
 
@@ -164,6 +166,10 @@ def test_instance_role_is_scoped_to_this_bucket_table_and_log_group():
     # The upload consumer finds the account a key's prefix names: one admin read, on this pool only.
     owners = by_sid.pop("UploadOwners")
     assert (owners["Action"], owners["Resource"]) == (["cognito-idp:AdminGetUser"], {"Fn::GetAtt": ["UserPool", "Arn"]})
+    # PutMetricData takes no resource: held to the app's namespace instead.
+    metrics = by_sid.pop("PipelineMetrics")
+    assert (metrics["Action"], metrics["Resource"]) == (["cloudwatch:PutMetricData"], "*")
+    assert metrics["Condition"] == {"StringEquals": {"cloudwatch:namespace": cloudmetrics.NAMESPACE}}
     for statement in by_sid.values():
         assert statement["Effect"] == "Allow"
         actions, resources = _as_list(statement["Action"]), _as_list(statement["Resource"])
@@ -308,17 +314,35 @@ def test_cloudfront_passes_the_app_through_uncached_and_caches_only_static_files
     assert set(static["AllowedMethods"]) == {"GET", "HEAD"}
 
 
-def test_cloudfront_reaches_the_host_through_a_vpc_origin_never_the_public_internet():
-    [origin] = _distribution()["Origins"]
+@pytest.mark.parametrize(
+    ("topology", "origin_resource", "address", "endpoint_arn"),
+    [
+        (
+            "single",
+            "HostOrigin",
+            {"Fn::GetAtt": ["Instance", "PrivateDnsName"]},
+            {"Fn::Sub": "arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:instance/${Instance}"},
+        ),
+        ("scaled", "LoadBalancerOrigin", {"Fn::GetAtt": ["LoadBalancer", "DNSName"]}, {"Ref": "LoadBalancer"}),
+    ],
+)
+def test_cloudfront_reaches_the_web_through_a_vpc_origin_never_the_public_internet(
+    topology: str, origin_resource: str, address: dict[str, Any], endpoint_arn: dict[str, Any]
+):
+    resolved = template.for_parameters(TEMPLATE, {"Topology": topology})["Resources"]
+    [origin] = resolved["Distribution"]["Properties"]["DistributionConfig"]["Origins"]
     assert origin["Id"] == "host"
     assert "CustomOriginConfig" not in origin  # which would go over the public internet
-    assert origin["DomainName"] == {"Fn::GetAtt": ["Instance", "PrivateDnsName"]}
-    assert origin["VpcOriginConfig"] == {"VpcOriginId": {"Fn::GetAtt": ["HostOrigin", "Id"]}, "OriginReadTimeout": 60}
-    endpoint = props("HostOrigin")["VpcOriginEndpointConfig"]
-    assert endpoint["Arn"] == {
-        "Fn::Sub": "arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:instance/${Instance}"
+    assert origin["DomainName"] == address
+    assert origin["VpcOriginConfig"] == {
+        "VpcOriginId": {"Fn::GetAtt": [origin_resource, "Id"]},
+        "OriginReadTimeout": 60,
     }
+    endpoint = resolved[origin_resource]["Properties"]["VpcOriginEndpointConfig"]
+    assert endpoint["Arn"] == endpoint_arn
     assert (endpoint["OriginProtocolPolicy"], endpoint["HTTPPort"]) == ("http-only", 80)
+    # Exactly the topology's origin exists.
+    assert {"HostOrigin", "LoadBalancerOrigin"} & resolved.keys() == {origin_resource}
 
 
 def test_cloudfront_sends_the_stacks_origin_secret_which_the_host_hands_the_web():
@@ -358,11 +382,11 @@ def test_the_host_learns_the_pool_and_trusts_cloudfront_and_its_own_proxy():
             assert environment[name].startswith(f"${{{name}:?"), (service, name)
 
 
-def test_host_runs_the_five_services_from_the_aws_compose_files_with_awslogs():
+def test_host_runs_the_six_services_from_the_aws_compose_files_with_awslogs():
     deploy_sh = (ROOT / "deploy/host/deploy.sh").read_text()
     assert '-f "$release/compose.yaml" -f "$release/compose.aws.yaml"' in deploy_sh
     assert "build web proxy worker\n" in deploy_sh
-    assert "up -d --remove-orphans redis web proxy worker beat consumer\n" in deploy_sh
+    assert "up -d --remove-orphans redis web proxy worker beat metrics consumer\n" in deploy_sh
     assert "AWS_ENDPOINT_URL" not in deploy_sh  # real AWS, never the emulator
     init = RESOURCES["Instance"]["Metadata"]["AWS::CloudFormation::Init"]
     daemon = init["host"]["files"]["/etc/docker/daemon.json"]["content"]["Fn::Sub"]
@@ -370,27 +394,108 @@ def test_host_runs_the_five_services_from_the_aws_compose_files_with_awslogs():
     # The compose files (written by others) still have what deploy.sh relies on.
     base = yaml.safe_load((ROOT / "compose.yaml").read_text())
     aws = yaml.safe_load((ROOT / "compose.aws.yaml").read_text())
-    assert {"redis", "web", "proxy", "worker", "beat"} <= base["services"].keys()
-    assert {"web", "worker", "beat"} <= aws["services"].keys()
+    assert {"redis", "web", "proxy", "worker", "beat", "metrics"} <= base["services"].keys()
+    assert {"web", "worker", "beat", "metrics"} <= aws["services"].keys()
     # Port 80 (WEB_PORT) is the proxy's; the web itself is published nowhere.
     assert re.search(r"\$\{WEB_BIND:-[^}]*\}:\$\{WEB_PORT:-8000\}:8080", json.dumps(base["services"]["proxy"]["ports"]))
     assert "ports" not in base["services"]["web"]
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        "AppVersion",
-        "BundleBucket",
-        "BundleKey",
-        "VpcId",
-        "SubnetId",
-        "CloudFrontPrefixListId",
-        "CloudFrontOriginSecurityGroupId",
-    ],
-)
+@pytest.mark.parametrize("name", template.MANAGED)
 def test_cli_managed_parameters_exist(name: str):
-    assert name in TEMPLATE["Parameters"] and name in template.MANAGED
+    assert name in TEMPLATE["Parameters"]
+
+
+SCALED = template.for_parameters(TEMPLATE, {"Topology": "scaled"})["Resources"]
+SINGLE = template.for_parameters(TEMPLATE, {"Topology": "single"})["Resources"]
+
+
+def test_single_is_the_one_host_and_scaled_has_no_host():
+    assert {"Instance", "PublicAddress", "HostOrigin", "HostStatusAlarm"} <= SINGLE.keys()
+    fleet = {"WebGroup", "WorkerGroup", "BeatGroup", "LoadBalancer", "Broker", "FleetLaunchTemplate"}
+    assert not fleet & SINGLE.keys()
+    assert fleet <= SCALED.keys() and not {"Instance", "PublicAddress", "HostOrigin"} & SCALED.keys()
+    # What both share is one definition: the data, accounts, CloudFront, logs and alarms.
+    shared = {"PhotoBucket", "PhotoTable", "UserPool", "Distribution", "LogGroup", "AlarmTopic", "Dashboard"}
+    assert shared <= SINGLE.keys() & SCALED.keys()
+    assert TEMPLATE["Parameters"]["Topology"]["Default"] == "single"
+
+
+def test_the_broker_is_one_shard_over_two_zones_encrypted_with_a_token_and_never_evicts():
+    broker = SCALED["Broker"]["Properties"]
+    assert broker["Engine"] == "redis" and broker["NumCacheClusters"] == 2
+    assert "NumNodeGroups" not in broker  # cluster mode disabled: Celery's transport needs one keyspace
+    assert broker["AutomaticFailoverEnabled"] and broker["MultiAZEnabled"]
+    assert broker["TransitEncryptionEnabled"] and broker["AtRestEncryptionEnabled"]
+    assert broker["AuthToken"] == {"Fn::Sub": "{{resolve:secretsmanager:${BrokerAuthToken}:SecretString}}"}
+    assert SCALED["BrokerAuthToken"]["Properties"]["GenerateSecretString"]["ExcludePunctuation"] is True
+    parameters = SCALED["BrokerParameterGroup"]["Properties"]["Properties"]
+    assert parameters == {"maxmemory-policy": "noeviction", "cluster-enabled": "no"}
+    # Only the fleet reaches it, and the fleet speaks rediss:// to it.
+    [rule] = SCALED["BrokerSecurityGroup"]["Properties"]["SecurityGroupIngress"]
+    assert rule["SourceSecurityGroupId"] == {"Fn::GetAtt": ["FleetSecurityGroup", "GroupId"]}
+    assert (
+        'REDIS_URL=rediss://:$(secret "$BROKER_AUTH_SECRET_ARN")@' in (ROOT / "deploy/host/deploy-fleet.sh").read_text()
+    )
+
+
+def test_exactly_one_beat_and_a_drained_scale_in_for_workers():
+    beat = SCALED["BeatGroup"]
+    assert (beat["Properties"]["MinSize"], beat["Properties"]["MaxSize"]) == (1, 1)
+    assert beat["UpdatePolicy"]["AutoScalingRollingUpdate"]["MinInstancesInService"] == 0  # replaced, never doubled
+    [hook] = SCALED["WorkerGroup"]["Properties"]["LifecycleHookSpecificationList"]
+    assert hook["LifecycleTransition"] == "autoscaling:EC2_INSTANCE_TERMINATING"
+    env = SCALED["FleetLaunchTemplate"]["Metadata"]["AWS::CloudFormation::Init"]["app"]["files"]
+    assert f"WORKER_DRAIN_HOOK={hook['LifecycleHookName']}\n" in env["/etc/photoshare/deploy.env"]["content"]["Fn::Sub"]
+    # The worker's warm shutdown fits in the hook's wait, and outlasts the longest job.
+    compose = yaml.safe_load((ROOT / "compose.yaml").read_text())
+    grace_s = int(compose["services"]["worker"]["stop_grace_period"].rstrip("s"))
+    assert Settings().task_time_limit_s < grace_s < hook["HeartbeatTimeout"]
+    drain = (ROOT / "deploy/host/drain-on-scale-in.sh").read_text()
+    assert "stop worker" in drain and "complete-lifecycle-action" in drain
+    deploy_fleet = (ROOT / "deploy/host/deploy-fleet.sh").read_text()
+    assert "beat) build=(worker); services=(beat metrics)" in deploy_fleet
+
+
+def test_the_load_balancer_is_internal_and_only_cloudfront_reaches_it():
+    balancer = SCALED["LoadBalancer"]["Properties"]
+    assert balancer["Scheme"] == "internal"
+    assert balancer["SecurityGroups"] == [{"Fn::GetAtt": ["WebSecurityGroup", "GroupId"]}]
+    [rule] = SCALED["FleetSecurityGroup"]["Properties"]["SecurityGroupIngress"]
+    assert rule["SourceSecurityGroupId"] == {"Fn::GetAtt": ["WebSecurityGroup", "GroupId"]}
+    web = SCALED["WebScaling"]["Properties"]["TargetTrackingConfiguration"]
+    assert web["PredefinedMetricSpecification"]["PredefinedMetricType"] == "ALBRequestCountPerTarget"
+
+
+ALARMS = {
+    "single": {"OldestQueuedAlarm", "FailureRatioAlarm", "MetricsMissingAlarm", "HostStatusAlarm"},
+    "scaled": {
+        "OldestQueuedAlarm",
+        "FailureRatioAlarm",
+        "MetricsMissingAlarm",
+        "FleetStatusAlarm",
+        "LoadBalancer5xxAlarm",
+        "UnhealthyTargetsAlarm",
+        "BrokerMemoryAlarm",
+        "BrokerEvictionsAlarm",
+        "BrokerFailoverAlarm",
+        "WorkersAtMaximumAlarm",
+    },
+}
+
+
+@pytest.mark.parametrize("topology", ["single", "scaled"])
+def test_every_alarm_wakes_someone_and_says_when_it_is_over(topology: str):
+    resources = SCALED if topology == "scaled" else SINGLE
+    alarms = {name: body["Properties"] for name, body in resources.items() if body["Type"] == "AWS::CloudWatch::Alarm"}
+    assert alarms.keys() == ALARMS[topology]
+    for name, alarm in alarms.items():
+        assert alarm["AlarmActions"] == [{"Ref": "AlarmTopic"}] == alarm["OKActions"], name
+        assert alarm["AlarmName"]["Fn::Sub"].startswith("${AWS::StackName}-"), name  # status finds them by prefix
+        assert alarm["AlarmDescription"], name
+    subscription = TEMPLATE["Resources"]["AlarmEmailSubscription"]
+    assert subscription["Condition"] == "HasAlarmEmail"
+    assert subscription["Properties"]["Endpoint"] == {"Ref": "AlarmEmail"}
 
 
 def test_the_deploy_clis_cors_rule_is_the_apps():

@@ -2,10 +2,9 @@
 
 from decimal import Decimal
 
-from photoshare_shared import schema
-from photoshare_shared.catalog import ProcessingResult
+from photoshare_shared.catalog.item import ATTENTION_PARTITION
 from photoshare_shared.keys import new_photo_id
-from photoshare_shared.photo import Photo, Status, Thumbnail, utc_now
+from photoshare_shared.photo import Photo, ProcessingResult, Status, Thumbnail, utc_now
 
 RESULT = ProcessingResult(
     width=3000,
@@ -31,7 +30,7 @@ def raw_item(catalog, photo_id):
 
 def test_queued_to_processing_to_ready(catalog):
     photo = new_photo(catalog)
-    assert raw_item(catalog, photo.photo_id)[schema.ATTENTION_PARTITION] == "QUEUED"
+    assert raw_item(catalog, photo.photo_id)[ATTENTION_PARTITION] == "QUEUED"
 
     started = catalog.start_processing(photo_id=photo.photo_id)
     assert started.status is Status.PROCESSING and started.attempts == 1 and started.started_at
@@ -42,7 +41,7 @@ def test_queued_to_processing_to_ready(catalog):
     assert ready.exif["gps"]["lat"] == Decimal("48.858222")
     assert ready.thumbnails["small"].height == 256
     # READY items leave the sparse attention index.
-    assert schema.ATTENTION_PARTITION not in raw_item(catalog, photo.photo_id)
+    assert ATTENTION_PARTITION not in raw_item(catalog, photo.photo_id)
 
 
 def test_a_redelivered_job_may_restart_processing_and_counts_attempts(catalog):
@@ -73,7 +72,7 @@ def test_failure_keeps_a_short_reason_and_never_overrides_ready(catalog):
     assert catalog.mark_failed(photo_id=photo.photo_id, error="not readable " * 100)
     failed = catalog.get(photo_id=photo.photo_id)
     assert failed.status is Status.FAILED and len(failed.error) == 300
-    assert raw_item(catalog, photo.photo_id)[schema.ATTENTION_PARTITION] == "FAILED"
+    assert raw_item(catalog, photo.photo_id)[ATTENTION_PARTITION] == "FAILED"
 
     other = new_photo(catalog)
     catalog.mark_ready(photo_id=other.photo_id, result=RESULT)

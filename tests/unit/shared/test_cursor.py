@@ -1,6 +1,6 @@
 import pytest
 
-from photoshare_shared.cursor import InvalidCursor, decode_cursor, encode_cursor
+from photoshare_shared.catalog.cursor import InvalidCursor, decode_cursor, encode_cursor
 
 FIELDS = frozenset({"photo_id", "gallery", "gallery_sort"})
 KEY = {"photo_id": "01J", "gallery": "public", "gallery_sort": "2026-01-01T00:00:00.000Z#01J"}

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from kombu.exceptions import OperationalError
 
-from photoshare_shared import schema
+from photoshare_shared.catalog.item import ATTENTION_PARTITION, UNSENT_JOB
 from photoshare_shared.keys import new_photo_id
 from photoshare_shared.outbox import JobOutbox
 from photoshare_shared.photo import Photo, Status, iso_utc, utc_now
@@ -77,7 +77,7 @@ def test_only_a_queued_photo_is_marked_unsent(catalog):
 def test_unsent_photos_count_as_queued_but_are_not_stuck(catalog, attention):
     waiting, unsent = add(catalog, age_s=3600), add(catalog, unsent=True, age_s=7200)
     item = catalog._table.get_item(Key={"photo_id": unsent})["Item"]
-    assert item["status"] == "QUEUED" and item[schema.ATTENTION_PARTITION] == schema.UNSENT_JOB
+    assert item["status"] == "QUEUED" and item[ATTENTION_PARTITION] == UNSENT_JOB
     assert attention.count(status=Status.QUEUED) == 2
     assert attention.oldest(status=Status.QUEUED).photo_id == unsent
     cutoff = utc_now()

@@ -3,12 +3,12 @@
 import tempfile
 from io import BytesIO
 
+from photoshare_shared.backends import build_store
 from photoshare_shared.imageformats import THUMBNAIL_SPECS
-from photoshare_shared.services import build_store
 
 
 def keys_in(store, bucket):
-    return sorted(o["Key"] for o in store._client.list_objects_v2(Bucket=bucket).get("Contents", []))
+    return sorted(o["Key"] for o in store.client.list_objects_v2(Bucket=bucket).get("Contents", []))
 
 
 def test_original_round_trip_and_delete_everything(store, settings):
@@ -17,7 +17,7 @@ def test_original_round_trip_and_delete_everything(store, settings):
         store.put_thumbnail(photo_id="P1", spec=spec, data=b"thumb")
     store.put_original(photo_id="P2", body=BytesIO(b"other"), content_type="image/png")
     assert store.read_original(photo_id="P1") == b"abc"
-    head = store._client.head_object(Bucket=settings.bucket, Key="originals/P1")
+    head = store.client.head_object(Bucket=settings.bucket, Key="originals/P1")
     assert head["ContentType"] == "image/png"
 
     store.delete_photo(photo_id="P1")
@@ -27,7 +27,7 @@ def test_original_round_trip_and_delete_everything(store, settings):
 
 def test_large_originals_go_up_as_multipart(store, settings):
     calls = []
-    store._client.meta.events.register("before-call.s3.CreateMultipartUpload", lambda **kw: calls.append(kw))
+    store.client.meta.events.register("before-call.s3.CreateMultipartUpload", lambda **kw: calls.append(kw))
     store.put_original(photo_id="BIG", body=BytesIO(b"x" * (9 * 1024 * 1024)), content_type="image/jpeg")
     assert len(calls) == 1
     assert store.read_original(photo_id="BIG") == b"x" * (9 * 1024 * 1024)
@@ -37,7 +37,7 @@ def test_a_named_file_goes_up_from_disk_written_but_unflushed_data_included(stor
     part = 5 * 1024 * 1024
     data = bytes(range(256)) * (9 * 1024 * 1024 // 256) + b"tail"
     bodies: list[type] = []
-    events = store._client.meta.events
+    events = store.client.meta.events
     events.register("before-call.s3.UploadPart", lambda params, **_: bodies.append(type(params["body"])))
     with tempfile.NamedTemporaryFile("w+b") as spooled:
         spooled.write(data)  # still partly in the file object's buffer, as the web leaves it
@@ -56,6 +56,6 @@ def test_urls_point_browsers_at_the_public_endpoint(settings):
 
 def test_signing_makes_no_request(store):
     sent = []
-    store._signer.meta.events.register("before-send.s3", lambda **kw: sent.append(kw))
+    store.signer.meta.events.register("before-send.s3", lambda **kw: sent.append(kw))
     store.thumbnail_url("thumbnails/P/small.webp")
     assert sent == []

@@ -4,13 +4,12 @@ import os
 from io import BytesIO
 
 import pytest
-from imagegen import photo_bytes
 from kombu.exceptions import OperationalError
 from werkzeug.http import parse_options_header
 
-from photoshare_shared.catalog import ProcessingResult
 from photoshare_shared.imageformats import ACCEPTED_NAMES
-from photoshare_shared.photo import Status, Thumbnail
+from photoshare_shared.photo import ProcessingResult, Status, Thumbnail
+from tests.support.images import photo_bytes
 
 
 def upload(client, data: bytes, filename: str = "holiday.jpg", content_type: str = "image/jpeg"):
@@ -25,7 +24,7 @@ def bucket_keys(store_client, bucket: str) -> list[str]:
 
 @pytest.fixture
 def s3(store):
-    return store._client
+    return store.client
 
 
 def test_upload_stores_original_records_queued_item_and_enqueues(client, settings, catalog, publisher, s3):

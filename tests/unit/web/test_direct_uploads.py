@@ -9,9 +9,9 @@ from io import BytesIO
 
 import pytest
 import requests
-from imagegen import photo_bytes
 
 from photoshare_shared import keys
+from tests.support.images import photo_bytes
 
 
 def sha(data: bytes) -> str:

@@ -4,9 +4,9 @@ import re
 from io import BytesIO
 
 import pytest
-from imagegen import photo_bytes
 
 from photoshare_shared.photo import Status
+from tests.support.images import photo_bytes
 
 
 def upload(client) -> str:
@@ -114,9 +114,9 @@ def test_job_overview_still_answers_while_redis_is_down(client, app, catalog):
     from photoshare_shared.jobmetrics import JobMetrics
 
     upload(client)
-    services = app.extensions["photoshare"]
+    backends = app.extensions["photoshare"]
     dead = JobMetrics(redis.Redis(host="127.0.0.1", port=1, socket_connect_timeout=0.2))
-    app.extensions["photoshare"] = services.__class__(**{**vars(services), "metrics": dead})
+    app.extensions["photoshare"] = backends.__class__(**{**vars(backends), "metrics": dead})
 
     body = client.get("/api/jobs").get_json()
     assert body["broker"] == "unavailable" and body["queue_depth"] is None and body["workers"] == []

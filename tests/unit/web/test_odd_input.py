@@ -4,7 +4,8 @@ import logging
 from io import BytesIO
 
 import pytest
-from imagegen import photo_bytes
+
+from tests.support.images import photo_bytes
 
 
 @pytest.fixture(autouse=True)

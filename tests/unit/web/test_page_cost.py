@@ -12,11 +12,11 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from testaccounts import Account
 
 from photoshare_shared.aws import make_table
-from photoshare_shared.photo import Photo, Status, Thumbnail
 from photoshare_shared.settings import Settings
+from tests.support.accounts import Account
+from tests.support.photos import ready_item
 
 PHOTOS = 10_000
 ONE_QUERY = Counter({"dynamodb.Query": 1})
@@ -25,26 +25,7 @@ ONE_QUERY = Counter({"dynamodb.Query": 1})
 def _item(n: int, owner: Account) -> dict[str, Any]:
     """Photo n of `owner`, READY with both thumbnails, created n seconds after midnight (n = 0 is oldest)."""
     stamp = f"2026-07-01T{n // 3600:02d}:{n // 60 % 60:02d}:{n % 60:02d}.000Z"
-    pid = f"01JPAGEC5T{n:016d}"
-    return Photo(
-        photo_id=pid,
-        filename=f"IMG_{n:05d}.jpg",
-        content_type="image/jpeg",
-        size_bytes=3_000_000,
-        created_at=stamp,
-        status=Status.READY,
-        attempts=1,
-        finished_at=stamp,
-        width=3000,
-        height=4000,
-        format="JPEG",
-        owner_id=owner.sub,
-        owner_name=owner.username,
-        thumbnails={
-            "small": Thumbnail(f"thumbnails/{pid}/small.webp", 192, 256, "image/webp"),
-            "large": Thumbnail(f"thumbnails/{pid}/large.jpg", 960, 1280, "image/jpeg"),
-        },
-    ).to_item()
+    return ready_item(f"01JPAGEC5T{n:016d}", f"IMG_{n:05d}.jpg", stamp, owner_id=owner.sub, owner_name=owner.username)
 
 
 class CallCounter:
@@ -64,12 +45,12 @@ class CallCounter:
 
 
 def _app_clients(app: Flask) -> list[Any]:
-    services = app.extensions["photoshare"]
+    backends = app.extensions["photoshare"]
     clients = [
-        services.store._client,
-        services.store._signer,
-        services.catalog._table.meta.client,
-        services.attention._table.meta.client,
+        backends.store.client,
+        backends.store.signer,
+        backends.catalog._table.meta.client,
+        backends.attention._table.meta.client,
     ]
     return list({id(c): c for c in clients}.values())
 

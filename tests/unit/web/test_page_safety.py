@@ -4,9 +4,9 @@ import re
 from io import BytesIO
 
 import pytest
-from hostile import CORPUS
 
-from photoshare_worker.processing import process_photo
+from photoshare_worker.processing import run_photo_job
+from tests.support.hostile import CORPUS
 
 HOSTILE_NAME = "<img src=x onerror='alert(1)'>.jpg"
 EXIF_SCRIPT = next(case for case in CORPUS if case.name == "exif-script-tags")
@@ -19,7 +19,7 @@ def hostile_photo(client, store, catalog, settings) -> str:
         "/api/photos", data={"file": (BytesIO(EXIF_SCRIPT.make()), HOSTILE_NAME)}, content_type="multipart/form-data"
     )
     photo_id = response.get_json()["id"]
-    process_photo(photo_id, store=store, catalog=catalog, settings=settings)
+    run_photo_job(photo_id, store=store, catalog=catalog, settings=settings)
     return photo_id
 
 

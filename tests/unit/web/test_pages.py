@@ -4,9 +4,9 @@ import re
 from io import BytesIO
 
 import pytest
-from imagegen import photo_bytes
 
 from photoshare_shared.imageformats import ACCEPTED_NAMES
+from tests.support.images import photo_bytes
 
 PAGES = ["/", "/upload", "/does-not-exist"]
 

@@ -4,7 +4,7 @@ Links the API hands out never come from the Host header, which whoever sends the
 
 from io import BytesIO
 
-from imagegen import photo_bytes
+from tests.support.images import photo_bytes
 
 FORGED = {"Host": "evil.example", "X-Forwarded-Host": "evil.example", "X-Forwarded-Proto": "https"}
 

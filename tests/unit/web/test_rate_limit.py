@@ -4,14 +4,15 @@ import re
 from io import BytesIO
 
 import pytest
-from imagegen import photo_bytes
+
+from tests.support.images import photo_bytes
 
 
 @pytest.fixture
 def app(app, settings):
-    services = app.extensions["photoshare"]
-    app.extensions["photoshare"] = services.__class__(
-        **{**vars(services), "settings": settings.model_copy(update={"upload_rate_limit": "3 per minute"})}
+    backends = app.extensions["photoshare"]
+    app.extensions["photoshare"] = backends.__class__(
+        **{**vars(backends), "settings": settings.model_copy(update={"upload_rate_limit": "3 per minute"})}
     )
     return app
 

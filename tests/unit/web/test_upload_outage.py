@@ -6,13 +6,13 @@ from io import BytesIO
 
 import pytest
 from botocore.exceptions import ClientError, EndpointConnectionError
-from imagegen import photo_bytes
 from kombu.exceptions import OperationalError
 
-from photoshare_shared import schema
+from photoshare_shared.catalog.item import ATTENTION_PARTITION, UNSENT_JOB
 from photoshare_shared.keys import new_photo_id
 from photoshare_shared.photo import Photo, Status, utc_now
 from photoshare_web.dispatch import JobDispatcher
+from tests.support.images import photo_bytes
 
 REFUSED = OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
@@ -30,13 +30,11 @@ def accepted(client) -> str:
 
 
 def attention_key(catalog, photo_id: str) -> str | None:
-    return catalog._table.get_item(Key={"photo_id": photo_id})["Item"].get(schema.ATTENTION_PARTITION)
+    return catalog._table.get_item(Key={"photo_id": photo_id})["Item"].get(ATTENTION_PARTITION)
 
 
 def nothing_kept(store, settings, catalog) -> bool:
-    return (
-        "Contents" not in store._client.list_objects_v2(Bucket=settings.bucket) and catalog.page(limit=5).photos == []
-    )
+    return "Contents" not in store.client.list_objects_v2(Bucket=settings.bucket) and catalog.page(limit=5).photos == []
 
 
 def test_uploads_while_redis_is_down_are_accepted_and_sent_when_it_answers(
@@ -45,14 +43,14 @@ def test_uploads_while_redis_is_down_are_accepted_and_sent_when_it_answers(
     publisher.error = REFUSED
     first = accepted(client)
     assert publisher.published == [] and jobs.redis_down
-    assert attention_key(catalog, first) == schema.UNSENT_JOB
-    assert store._client.head_object(Bucket=settings.bucket, Key=f"originals/{first}")
+    assert attention_key(catalog, first) == UNSENT_JOB
+    assert store.client.head_object(Bucket=settings.bucket, Key=f"originals/{first}")
 
     # Redis is back, but until the sender has seen it requests do not wait on Redis again.
     publisher.error = None
     second = accepted(client)
     assert publisher.published == []
-    assert attention_key(catalog, second) == schema.UNSENT_JOB
+    assert attention_key(catalog, second) == UNSENT_JOB
     assert client.get(f"/api/photos/{second}").get_json()["status"] == "QUEUED"
 
     jobs.run_once()
@@ -66,24 +64,24 @@ def test_the_sender_keeps_the_jobs_while_redis_stays_down(client, catalog, publi
     publisher.error = REFUSED
     photo_id = accepted(client)
     assert jobs.run_once() is True  # still work to do
-    assert publisher.published == [] and attention_key(catalog, photo_id) == schema.UNSENT_JOB
+    assert publisher.published == [] and attention_key(catalog, photo_id) == UNSENT_JOB
 
 
 def test_a_send_failing_midway_keeps_the_rest_unsent(client, catalog, publisher, jobs, monkeypatch):
     publisher.error = REFUSED
     ids = [accepted(client) for _ in range(3)]
     publisher.error = None
-    real = publisher.process_photo
+    real = publisher.enqueue_photo
 
     def fails_after_one(*, photo_id: str) -> None:
         if publisher.published:
             raise REFUSED
         real(photo_id=photo_id)
 
-    monkeypatch.setattr(publisher, "process_photo", fails_after_one)
+    monkeypatch.setattr(publisher, "enqueue_photo", fails_after_one)
     assert jobs.run_once() is True and jobs.redis_down
     assert publisher.published == ids[:1]
-    assert [attention_key(catalog, pid) for pid in ids] == ["QUEUED", schema.UNSENT_JOB, schema.UNSENT_JOB]
+    assert [attention_key(catalog, pid) for pid in ids] == ["QUEUED", UNSENT_JOB, UNSENT_JOB]
 
 
 @pytest.mark.parametrize("broken", ["put_original", "add"])
@@ -117,7 +115,7 @@ def test_retry_while_redis_is_down_is_accepted_and_sent_when_it_answers(client, 
     catalog.mark_failed(photo_id=photo_id, error="could not process the image")
     publisher.error = REFUSED
     assert client.post(f"/api/photos/{photo_id}/retry").status_code == 202
-    assert attention_key(catalog, photo_id) == schema.UNSENT_JOB
+    assert attention_key(catalog, photo_id) == UNSENT_JOB
     publisher.error = None
     jobs.run_once()
     assert publisher.published == [photo_id, photo_id]

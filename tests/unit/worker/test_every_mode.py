@@ -14,14 +14,14 @@ from dataclasses import dataclass
 from io import BytesIO
 
 import pytest
-from iccprofiles import linear_grey_profile, srgb_profile, swapped_cmyk_profile
-from imagegen import png_file, with_major_brand
 from PIL import Image, ImageChops, ImageCms, ImageDraw
 
 from photoshare_shared.imageformats import ACCEPTED_FORMATS, enable_phone_formats
 from photoshare_web.sniff import inspect_image
 from photoshare_worker import imaging
 from photoshare_worker.imaging import RenderedPhoto, render_photo
+from tests.support.iccprofiles import linear_grey_profile, srgb_profile, swapped_cmyk_profile
+from tests.support.images import png_file, with_major_brand
 
 SIZE = (300, 200)
 PATCH, KEY = (200, 40, 40), (255, 0, 255)

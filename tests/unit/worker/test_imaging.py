@@ -9,12 +9,12 @@ import zlib
 from io import BytesIO
 
 import pytest
-from imagegen import with_major_brand, without_compatible_brand
 from PIL import Image, ImageChops, ImageDraw, ImageOps, ImageStat
 from PIL.TiffImagePlugin import IFDRational
 
 from photoshare_shared.imageformats import LARGE, SMALL, THUMBNAIL_SPECS
 from photoshare_worker.imaging import Derivative, RenderedPhoto, UndecodableImage, render_photo
+from tests.support.images import with_major_brand, without_compatible_brand
 
 RED, GREEN, BLUE, WHITE = (255, 0, 0), (0, 255, 0), (0, 0, 255), (255, 255, 255)
 
@@ -227,19 +227,11 @@ def test_sixteen_bit_png_keeps_its_tones() -> None:
         assert 100 < middle < 156, middle
 
 
-def test_palette_png_with_and_without_transparency() -> None:
+def test_opaque_palette_png() -> None:
     opaque = Image.new("RGB", (400, 300), RED).quantize(colors=4)
     assert opaque.mode == "P"
     for derivative in render_photo(encode(opaque, "PNG")).derivatives:
         assert_colour(open_derivative(derivative), (0.5, 0.5), RED, tol=12)
-
-    clear = Image.new("P", (400, 300), 0)
-    clear.putpalette([0, 0, 255, 255, 0, 0] + [0] * 762)
-    ImageDraw.Draw(clear).rectangle((0, 0, 199, 299), fill=1)
-    for derivative in render_photo(encode(clear, "PNG", transparency=0)).derivatives:
-        out = open_derivative(derivative)
-        assert_colour(out, (0.2, 0.5), RED, tol=12)
-        assert_colour(out, (0.8, 0.5), WHITE, tol=12)  # the transparent blue index is not blue
 
 
 @pytest.mark.parametrize("mode", ["RGB", "L"])
@@ -263,14 +255,15 @@ def test_animated_gif_uses_the_first_frame() -> None:
         assert_colour(open_derivative(derivative), (0.5, 0.5), RED, tol=12)
 
 
-def test_transparent_gif_is_flattened_onto_white() -> None:
-    img = Image.new("P", (300, 300), 0)
-    img.putpalette([0, 0, 0, 255, 0, 0] + [0] * 762)
-    ImageDraw.Draw(img).rectangle((0, 0, 149, 299), fill=1)
-    for derivative in render_photo(encode(img, "GIF", transparency=0)).derivatives:
+@pytest.mark.parametrize("fmt", ["PNG", "GIF"])
+def test_a_transparent_palette_index_is_flattened_onto_white(fmt: str) -> None:
+    img = Image.new("P", (400, 300), 0)
+    img.putpalette([0, 0, 255, 255, 0, 0] + [0] * 762)
+    ImageDraw.Draw(img).rectangle((0, 0, 199, 299), fill=1)
+    for derivative in render_photo(encode(img, fmt, transparency=0)).derivatives:
         out = open_derivative(derivative)
         assert_colour(out, (0.2, 0.5), RED, tol=12)
-        assert_colour(out, (0.8, 0.5), WHITE, tol=12)
+        assert_colour(out, (0.8, 0.5), WHITE, tol=12)  # the transparent blue index is not blue
 
 
 @pytest.mark.parametrize("mode", ["RGB", "RGBA"])

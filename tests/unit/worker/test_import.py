@@ -1,17 +1,17 @@
 """`photoshare-import`: a folder or an S3 prefix becomes photos of one account, safe to run again."""
 
 import pytest
-from imagegen import photo_bytes
 
 from photoshare_shared import keys
+from photoshare_shared.backends import Backends
 from photoshare_shared.landing import Owner
-from photoshare_shared.services import Services
 from photoshare_worker import importer
+from tests.support.images import photo_bytes
 
 
 @pytest.fixture
-def services(settings, store, catalog, attention, publisher, metrics) -> Services:
-    return Services(
+def services(settings, store, catalog, attention, publisher, metrics) -> Backends:
+    return Backends(
         settings=settings, store=store, catalog=catalog, attention=attention, publisher=publisher, metrics=metrics
     )
 

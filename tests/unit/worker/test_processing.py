@@ -4,12 +4,12 @@ import re
 from io import BytesIO
 
 import pytest
-from imagegen import CAMERA_EXIF, GPS_NORTH_EAST, photo_bytes
 from PIL import Image
 
 from photoshare_shared.keys import new_photo_id
 from photoshare_shared.photo import Photo, Status, utc_now
-from photoshare_worker.processing import Outcome, process_photo
+from photoshare_worker.processing import Outcome, run_photo_job
+from tests.support.images import CAMERA_EXIF, GPS_NORTH_EAST, photo_bytes
 
 
 def queue(store, catalog, data: bytes) -> str:
@@ -23,11 +23,11 @@ def queue(store, catalog, data: bytes) -> str:
 
 @pytest.fixture
 def run(store, catalog, settings):
-    return lambda photo_id: process_photo(photo_id, store=store, catalog=catalog, settings=settings)
+    return lambda photo_id: run_photo_job(photo_id, store=store, catalog=catalog, settings=settings)
 
 
 def bucket_keys(store, settings):
-    return sorted(o["Key"] for o in store._client.list_objects_v2(Bucket=settings.bucket).get("Contents", []))
+    return sorted(o["Key"] for o in store.client.list_objects_v2(Bucket=settings.bucket).get("Contents", []))
 
 
 def test_a_camera_photo_becomes_ready_with_upright_thumbnails_and_exif(store, catalog, settings, run):
@@ -44,7 +44,7 @@ def test_a_camera_photo_becomes_ready_with_upright_thumbnails_and_exif(store, ca
     assert re.fullmatch(r"#[0-9a-f]{6}", photo.average_color)
     for name, longest in (("small", 256), ("large", 1280)):
         thumb = photo.thumbnails[name]
-        body = store._client.get_object(Bucket=settings.bucket, Key=thumb.key)["Body"].read()
+        body = store.client.get_object(Bucket=settings.bucket, Key=thumb.key)["Body"].read()
         image = Image.open(BytesIO(body))
         assert image.size == (thumb.width, thumb.height) and max(image.size) == longest
         assert image.height > image.width  # upright portrait
@@ -102,9 +102,9 @@ def test_a_photo_that_keeps_killing_its_worker_ends_failed(store, catalog, setti
     assert catalog.get(photo_id=photo_id).error == f"gave up after {settings.max_attempts} attempts"
 
 
-def test_a_missing_original_fails_with_a_reason(store, catalog, run):
+def test_a_missing_original_fails_with_a_reason(store, catalog, run, settings):
     photo_id = queue(store, catalog, photo_bytes())
-    store._client.delete_object(Bucket=store._bucket, Key=f"originals/{photo_id}")
+    store.client.delete_object(Bucket=settings.bucket, Key=f"originals/{photo_id}")
     assert run(photo_id) is Outcome.FAILED
     assert catalog.get(photo_id=photo_id).error == "the original file is missing"
 

@@ -42,7 +42,7 @@ def test_stuck_queued_and_processing_photos_are_enqueued_again_once(catalog, pub
     queued_at_first = catalog.get(photo_id=queued).queued_at
     catalog.start_processing(photo_id=processing)
     catalog.start_processing(photo_id=ready)
-    from photoshare_shared.catalog import ProcessingResult
+    from photoshare_shared.photo import ProcessingResult
 
     catalog.mark_ready(photo_id=ready, result=ProcessingResult(1, 1, "JPEG", "0" * 64, {}, {}))
 

@@ -4,19 +4,19 @@ import hashlib
 
 import pytest
 import requests
-from imagegen import photo_bytes
 
 from photoshare_shared import keys
 from photoshare_shared.aws import make_client
+from photoshare_shared.backends import Backends
 from photoshare_shared.photo import Status
-from photoshare_shared.services import Services
 from photoshare_worker.consumer import Consumer
-from photoshare_worker.processing import process_photo
+from photoshare_worker.processing import run_photo_job
+from tests.support.images import photo_bytes
 
 
 @pytest.fixture
-def services(settings, store, catalog, attention, publisher, metrics) -> Services:
-    return Services(
+def services(settings, store, catalog, attention, publisher, metrics) -> Backends:
+    return Backends(
         settings=settings, store=store, catalog=catalog, attention=attention, publisher=publisher, metrics=metrics
     )
 
@@ -138,7 +138,7 @@ def test_a_non_image_ends_failed_with_a_reason_and_its_bytes_removed(consumer, s
     drain(consumer)
     [photo] = catalog.page(limit=5).photos
 
-    process_photo(photo.photo_id, store=store, catalog=catalog, settings=settings)
+    run_photo_job(photo.photo_id, store=store, catalog=catalog, settings=settings)
 
     failed = catalog.get(photo_id=photo.photo_id)
     assert failed.status is Status.FAILED

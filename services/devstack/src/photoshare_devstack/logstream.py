@@ -1,4 +1,4 @@
-"""Children's output, line by line, to the terminal with a `[name]` prefix and to a log file."""
+"""Where the children's output goes: to the terminal with a `[name]` prefix and a log file, or to a file only."""
 
 import os
 import sys
@@ -57,3 +57,27 @@ class LogStreams:
                 with self._lock:
                     sys.stdout.write(f"{prefix}{line}\n")
                     sys.stdout.flush()
+
+
+class LogFiles:
+    """Each child's stdout+stderr to its own file, `<directory>/<name>.log` (tests, the bench)."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self._files: list[BinaryIO] = []
+
+    def open(self, name: str) -> BinaryIO:
+        """The file to give a child as stdout/stderr (appended to: a restarted part keeps its history)."""
+        log_file = (self.directory / f"{name}.log").open("ab")
+        self._files.append(log_file)
+        return log_file
+
+    def started(self, name: str) -> None:
+        """Nothing to do: the file stays open until close()."""
+
+    def close(self) -> None:
+        """Close every file handed out."""
+        for log_file in self._files:
+            log_file.close()
+        self._files.clear()

@@ -29,6 +29,8 @@ __all__ = [
     "StackEnv",
     "StartupError",
     "free_port",
+    "pid_alive",
+    "pool_children",
     "port_is_free",
     "redis_answers",
     "start_moto",
@@ -218,8 +220,11 @@ def _gunicorn_has_control_socket() -> bool:
     return any(setting.name == "control_socket_disable" for setting in KNOWN_SETTINGS)
 
 
-def web_command(port: int, *, workers: int = 2, threads: int = 8) -> list[str]:
-    """The gunicorn command line of the web app."""
+WEB_APP = "photoshare_web:create_app()"
+
+
+def web_command(port: int, *, workers: int = 2, threads: int = 8, app: str = WEB_APP) -> list[str]:
+    """The gunicorn command line of the web app (`app`: gunicorn's app spec)."""
     command = [
         sys.executable,
         "-m",
@@ -239,13 +244,15 @@ def web_command(port: int, *, workers: int = 2, threads: int = 8) -> list[str]:
         # Gunicorn >= 27 puts one control socket per user at ~/.gunicorn/gunicorn.ctl: a second
         # server (tests next to `make dev`) would take it over and delete it on exit.
         command.append("--no-control-socket")
-    return [*command, "photoshare_web:create_app()"]
+    return [*command, app]
 
 
-def start_web(env: Mapping[str, str], port: int, *, output: Output = None, timeout: float = 30) -> subprocess.Popen:
-    """Run the web app under gunicorn on 127.0.0.1:`port` and wait for /healthz."""
+def start_web(
+    env: Mapping[str, str], port: int, *, output: Output = None, timeout: float = 30, app: str = WEB_APP
+) -> subprocess.Popen:
+    """Run the web app (or another app spec, e.g. a bench variant) under gunicorn and wait for /healthz."""
     return _start_and_wait(
-        web_command(port),
+        web_command(port, app=app),
         lambda proc: wait_for_http(f"http://127.0.0.1:{port}/healthz", timeout, proc=proc),
         output=output,
         env=env,
@@ -275,3 +282,28 @@ def stop(proc: subprocess.Popen, timeout: float = 10) -> int | None:
         return proc.wait(timeout=5)
     except subprocess.TimeoutExpired:
         return None
+
+
+def _stat_fields(pid: int | str) -> list[str] | None:
+    """/proc/<pid>/stat after the command name (which may hold spaces): state, ppid, ..."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return stat.rsplit(")", 1)[1].split()
+
+
+def pool_children(pid: int) -> list[int]:
+    """Live pids whose parent is `pid` (the prefork pool of a Celery worker), from /proc."""
+    children = []
+    for entry in Path("/proc").iterdir():
+        fields = _stat_fields(entry.name) if entry.name.isdigit() else None
+        if fields and int(fields[1]) == pid and fields[0] != "Z":
+            children.append(int(entry.name))
+    return sorted(children)
+
+
+def pid_alive(pid: int) -> bool:
+    """True while `pid` exists and is not a zombie."""
+    fields = _stat_fields(pid)
+    return fields is not None and fields[0] != "Z"

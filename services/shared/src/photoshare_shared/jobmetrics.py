@@ -52,6 +52,15 @@ class JobMetrics:
             "processing_ms": {"p50": percentile(durations, 0.5), "p95": percentile(durations, 0.95)},
         }
 
+    def outcomes_since(self, since: float) -> dict[str, int]:
+        """How many jobs finished since `since`, by outcome (READY, FAILED)."""
+        members = self._redis.zrangebyscore(FINISHED_KEY, since, "+inf")
+        counts: dict[str, int] = {}
+        for member in members:
+            outcome = member.rsplit(b":", 3)[1].decode()
+            counts[outcome] = counts.get(outcome, 0) + 1
+        return counts
+
     def queue_depth(self, queue: str) -> int:
         """Messages waiting in a Celery queue (a Redis list of the same name)."""
         return int(self._redis.llen(queue))

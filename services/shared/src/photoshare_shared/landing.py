@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from botocore.exceptions import ClientError
 
 from photoshare_shared import keys
-from photoshare_shared.catalog import PhotoCatalog
+from photoshare_shared.catalog.photos import PhotoCatalog
 from photoshare_shared.imageformats import UNCHECKED_CONTENT_TYPE
 from photoshare_shared.photo import Photo, display_filename, utc_now
 from photoshare_shared.settings import Settings, too_large_message

@@ -9,9 +9,9 @@ import logging
 
 from kombu.exceptions import OperationalError
 
-from photoshare_shared.attention import AttentionIndex
-from photoshare_shared.catalog import PhotoCatalog
-from photoshare_shared.jobs import JobPublisher
+from photoshare_shared.catalog.attention import AttentionIndex
+from photoshare_shared.catalog.photos import PhotoCatalog
+from photoshare_shared.jobqueue import JobPublisher
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +33,7 @@ class JobOutbox:
         Raises only if DynamoDB fails too: then the job is neither in Redis nor recorded.
         """
         try:
-            self._publisher.process_photo(photo_id=photo_id)
+            self._publisher.enqueue_photo(photo_id=photo_id)
         except BROKER_DOWN as error:
             log.warning("photo %s: job kept to send later, Redis is unavailable: %s", photo_id, error)
             self.keep(photo_id)
@@ -57,7 +57,7 @@ class JobOutbox:
                 if not self._catalog.claim_unsent(photo_id=photo.photo_id):
                     continue  # another process is sending it
                 try:
-                    self._publisher.process_photo(photo_id=photo.photo_id)
+                    self._publisher.enqueue_photo(photo_id=photo.photo_id)
                 except BROKER_DOWN:
                     self.keep(photo.photo_id)
                     raise

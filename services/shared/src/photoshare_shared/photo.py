@@ -1,4 +1,4 @@
-"""The photo record as stored in DynamoDB, and its lifecycle states."""
+"""The photo record and its lifecycle states (how it is stored: catalog/item.py)."""
 
 import unicodedata
 from dataclasses import dataclass, field
@@ -6,7 +6,6 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from photoshare_shared import schema
 from photoshare_shared.imageformats import file_extension
 
 
@@ -39,6 +38,9 @@ def display_filename(raw: str | None) -> str:
     return name.strip()[:_MAX_FILENAME_CHARS] or "photo"
 
 
+# Every photo is in the one public gallery; the owner index lists each person's own.
+PUBLIC_GALLERY = "public"
+
 # The time a photo in a waiting state has waited since: what the recovery sweep judges.
 WAITING_SINCE = {Status.QUEUED: "queued_at", Status.PROCESSING: "started_at"}
 
@@ -63,7 +65,7 @@ class Photo:
     size_bytes: int
     created_at: str
     status: Status = Status.QUEUED
-    gallery: str = schema.PUBLIC_GALLERY
+    gallery: str = PUBLIC_GALLERY
     # Who uploaded it: the account's stable id (Cognito `sub`) and its username, for display.
     # None only for photos stored before accounts existed: nobody may delete those.
     owner_id: str | None = None
@@ -105,80 +107,19 @@ class Photo:
         """True when this photo was uploaded by the account `owner_id`."""
         return owner_id is not None and self.owner_id == owner_id
 
-    @property
-    def gallery_sort(self) -> str:
-        """Sort key in the gallery index: creation time, then id to break ties."""
-        return f"{self.created_at}#{self.photo_id}"
 
-    def to_item(self) -> dict[str, Any]:
-        """The DynamoDB item (None values left out)."""
-        item: dict[str, Any] = {
-            schema.PARTITION_KEY: self.photo_id,
-            schema.GALLERY_PARTITION: self.gallery,
-            schema.GALLERY_SORT: self.gallery_sort,
-            schema.OWNER_PARTITION: self.owner_id,
-            schema.CONTENT_PARTITION: schema.content_key(self.owner_id, self.sha256),
-            "owner_name": self.owner_name,
-            "filename": self.filename,
-            "content_type": self.content_type,
-            "size_bytes": self.size_bytes,
-            "created_at": self.created_at,
-            "status": self.status.value,
-            "attempts": self.attempts,
-            "retries": self.retries or None,
-            "error": self.error,
-            "queued_at": self.queued_at,
-            "started_at": self.started_at,
-            "finished_at": self.finished_at,
-            "width": self.width,
-            "height": self.height,
-            "format": self.format,
-            "sha256": self.sha256,
-            "average_color": self.average_color,
-            "exif": self.exif or None,
-            "thumbnails": {name: vars(t) for name, t in self.thumbnails.items()} or None,
-        }
-        if self.status is not Status.READY:
-            item[schema.ATTENTION_PARTITION] = schema.UNSENT_JOB if self.job_unsent else self.status.value
-        return {name: value for name, value in item.items() if value is not None}
+@dataclass(frozen=True)
+class ProcessingResult:
+    """What the worker learnt about a photo, written when it becomes READY."""
 
-    @classmethod
-    def from_item(cls, item: dict[str, Any]) -> "Photo":
-        """Rebuild a Photo from a DynamoDB item (numbers arrive as Decimal)."""
-
-        def optional_int(name: str) -> int | None:
-            return int(item[name]) if name in item else None
-
-        return cls(
-            photo_id=item[schema.PARTITION_KEY],
-            filename=item["filename"],
-            content_type=item["content_type"],
-            size_bytes=int(item["size_bytes"]),
-            created_at=item["created_at"],
-            status=Status(item["status"]),
-            gallery=item.get(schema.GALLERY_PARTITION, schema.PUBLIC_GALLERY),
-            owner_id=item.get(schema.OWNER_PARTITION),
-            owner_name=item.get("owner_name"),
-            attempts=int(item.get("attempts", 0)),
-            retries=int(item.get("retries", 0)),
-            job_unsent=item.get(schema.ATTENTION_PARTITION) == schema.UNSENT_JOB,
-            error=item.get("error"),
-            queued_at=item.get("queued_at"),
-            started_at=item.get("started_at"),
-            finished_at=item.get("finished_at"),
-            width=optional_int("width"),
-            height=optional_int("height"),
-            format=item.get("format"),
-            sha256=item.get("sha256"),
-            average_color=item.get("average_color"),
-            exif=dict(item.get("exif", {})),
-            thumbnails={
-                name: Thumbnail(
-                    key=t["key"],
-                    width=int(t["width"]),
-                    height=int(t["height"]),
-                    content_type=t["content_type"],
-                )
-                for name, t in item.get("thumbnails", {}).items()
-            },
-        )
+    width: int
+    height: int
+    format: str
+    sha256: str
+    exif: dict[str, Any]
+    thumbnails: dict[str, Thumbnail]
+    average_color: str | None = None
+    # The content type the decode found (a direct upload's is unchecked until then), and the
+    # verified `<owner_id>#<sha256>` for duplicate lookups (catalog.item.content_key).
+    content_type: str | None = None
+    content_key: str | None = None

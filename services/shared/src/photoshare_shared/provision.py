@@ -6,8 +6,9 @@ its password: what `docker compose`'s init service runs.
 
 from botocore.exceptions import ClientError
 
-from photoshare_shared import schema, uploadsetup
+from photoshare_shared import uploadsetup
 from photoshare_shared.aws import make_client
+from photoshare_shared.catalog.item import table_definition
 from photoshare_shared.settings import Settings
 from photoshare_shared.userpool import DEMO_USERNAME, UserPoolIds, ensure_user, ensure_user_pool, new_password
 
@@ -43,10 +44,10 @@ def ensure_bucket(settings: Settings) -> None:
 
 
 def ensure_table(settings: Settings) -> None:
-    """Create the photo table (keys and indexes from schema.py) unless it exists."""
+    """Create the photo table (keys and indexes from catalog/item.py) unless it exists."""
     dynamodb = make_client("dynamodb", settings)
     try:
-        dynamodb.create_table(**schema.table_definition(settings.table))
+        dynamodb.create_table(**table_definition(settings.table))
     except ClientError as error:
         if error.response["Error"]["Code"] != "ResourceInUseException":
             raise

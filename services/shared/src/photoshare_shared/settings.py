@@ -82,6 +82,10 @@ class Settings(BaseSettings):
     # The recovery sweep re-enqueues photos QUEUED or PROCESSING for longer than this.
     stuck_after_s: int = Field(default=300, ge=5)
     sweep_interval_s: int = Field(default=60, ge=1)
+    # CloudWatch metrics (photoshare_shared.cloudmetrics): their Stack dimension (the deployed
+    # stack's name) and how often the one publisher sends them.
+    metrics_stack: str = Field(default="local", pattern=r"^[A-Za-z0-9._-]{1,128}$")
+    metrics_interval_s: int = Field(default=60, ge=10, le=3600)
     # A pool process above this resident size is replaced after its current job.
     worker_max_memory_mb: int = Field(default=1024, ge=64)
 

@@ -23,9 +23,14 @@ class PhotoStore:
 
     def __init__(self, client: Any, bucket: str, *, signer: Any | None = None, url_ttl_s: int = 900):
         self._client = client
-        self._signer = signer or client
+        self.signer = signer or client
         self._bucket = bucket
         self._url_ttl_s = url_ttl_s
+
+    @property
+    def client(self) -> Any:
+        """The S3 client it reads and writes with (tests look into the bucket and count calls through it)."""
+        return self._client
 
     def put_original(self, *, photo_id: str, body: IO[bytes], content_type: str) -> None:
         """Stream an original to S3 (multipart when large); from disk when `body` is a named file."""
@@ -75,7 +80,7 @@ class PhotoStore:
     @property
     def browser_origin(self) -> str:
         """The scheme://host[:port] that presigned URLs point browsers at (for the CSP)."""
-        parts = urlsplit(self._signer.meta.endpoint_url)
+        parts = urlsplit(self.signer.meta.endpoint_url)
         return f"{parts.scheme}://{parts.netloc}"
 
     def ping(self) -> None:
@@ -83,4 +88,4 @@ class PhotoStore:
         self._client.head_bucket(Bucket=self._bucket)
 
     def _presign(self, params: dict[str, str]) -> str:
-        return self._signer.generate_presigned_url("get_object", Params=params, ExpiresIn=self._url_ttl_s)
+        return self.signer.generate_presigned_url("get_object", Params=params, ExpiresIn=self._url_ttl_s)

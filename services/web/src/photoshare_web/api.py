@@ -4,18 +4,18 @@ from typing import Any
 
 from flask import Blueprint, request, url_for
 
-from photoshare_shared.cursor import InvalidCursor
+from photoshare_shared.catalog.cursor import InvalidCursor
 from photoshare_shared.landing import Landed
 from photoshare_shared.uploadarea import MAX_PARTS
 from photoshare_web import directuploads, operations
 from photoshare_web.accounts.current import protect_cookie_writes, require_user
+from photoshare_web.current_backends import current_backends
 from photoshare_web.dispatch import dispatcher
-from photoshare_web.errors import Refused
-from photoshare_web.jobs import current_overview
+from photoshare_web.errors import HttpError
+from photoshare_web.jobs_overview import current_overview
 from photoshare_web.ratelimit import retry_limit, upload_limit
 from photoshare_web.requestinput import json_object, query_int
 from photoshare_web.serialize import photo_json
-from photoshare_web.services import services
 from photoshare_web.uploads import accept_upload
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -31,8 +31,8 @@ def upload_photo() -> tuple[dict[str, Any], int, dict[str, str]]:
     """Accept one image (multipart field `file`): 202 and the photo, processed in the background."""
     owner = require_user("upload photos")
     if len(request.files.getlist("file")) > 1:
-        raise Refused(400, "Send one photo per request in the form field 'file'.")
-    landed = accept_upload(request.files.get("file"), owner=owner, services=services(), jobs=dispatcher())
+        raise HttpError(400, "Send one photo per request in the form field 'file'.")
+    landed = accept_upload(request.files.get("file"), owner=owner, backends=current_backends(), jobs=dispatcher())
     return _landed_answer(landed)
 
 
@@ -41,9 +41,9 @@ def upload_photo() -> tuple[dict[str, Any], int, dict[str, str]]:
 def start_upload() -> tuple[dict[str, Any], int, dict[str, str]]:
     """Begin a direct upload: 201 with presigned part URLs, or 200 {"duplicate_of"} for bytes already sent."""
     owner = require_user("upload photos")
-    started = directuploads.start(json_object(directuploads.START_BODY), owner=owner, services=services())
+    started = directuploads.start(json_object(directuploads.START_BODY), owner=owner, backends=current_backends())
     if started.duplicate_of is not None:
-        return {"duplicate_of": photo_json(started.duplicate_of, services().store)}, 200, {}
+        return {"duplicate_of": photo_json(started.duplicate_of, current_backends().store)}, 200, {}
     assert started.upload_id is not None
     location = url_for("api.upload_status", upload_id=started.upload_id)
     return (
@@ -52,7 +52,7 @@ def start_upload() -> tuple[dict[str, Any], int, dict[str, str]]:
             "part_size": started.part_size,
             "parts": [{"number": number, "url": url} for number, url in started.part_urls],
             "complete_url": url_for("api.complete_upload", upload_id=started.upload_id),
-            "expires_in": services().settings.presigned_url_ttl_s,
+            "expires_in": current_backends().settings.presigned_url_ttl_s,
         },
         201,
         {"Location": location},
@@ -63,15 +63,15 @@ def start_upload() -> tuple[dict[str, Any], int, dict[str, str]]:
 def upload_status(upload_id: str) -> dict[str, Any]:
     """The parts S3 already has, and fresh URLs for them all (`?parts=N`), to resume an upload."""
     owner = require_user("resume an upload")
-    have = directuploads.parts(upload_id, owner=owner, services=services())
+    have = directuploads.parts(upload_id, owner=owner, backends=current_backends())
     answer: dict[str, Any] = {
         "upload_id": upload_id,
-        "part_size": services().settings.upload_part_bytes,
+        "part_size": current_backends().settings.upload_part_bytes,
         "received": [{"number": p.number, "etag": p.etag, "size": p.size} for p in have],
     }
     wanted = query_int("parts", default=0, low=0, high=MAX_PARTS)
     if wanted:
-        urls = directuploads.part_urls(upload_id, owner=owner, services=services(), count=wanted)
+        urls = directuploads.part_urls(upload_id, owner=owner, backends=current_backends(), count=wanted)
         answer["parts"] = [{"number": number, "url": url} for number, url in urls]
     return answer
 
@@ -82,20 +82,20 @@ def complete_upload(upload_id: str) -> tuple[dict[str, Any], int, dict[str, str]
     """Join the parts: 202 with the photo (QUEUED), or 200 {"duplicate_of"}."""
     owner = require_user("upload photos")
     body = json_object(directuploads.COMPLETE_BODY)
-    landed = directuploads.complete(upload_id, body, owner=owner, services=services(), jobs=dispatcher())
+    landed = directuploads.complete(upload_id, body, owner=owner, backends=current_backends(), jobs=dispatcher())
     return _landed_answer(landed)
 
 
 @bp.delete("/uploads/<upload_id>")
 def cancel_upload(upload_id: str) -> tuple[str, int]:
     """Abort a direct upload: 204, and S3 drops its parts."""
-    directuploads.cancel(upload_id, owner=require_user("cancel an upload"), services=services())
+    directuploads.cancel(upload_id, owner=require_user("cancel an upload"), backends=current_backends())
     return "", 204
 
 
 def _landed_answer(landed: Landed) -> tuple[dict[str, Any], int, dict[str, str]]:
     """202 and the new photo, or 200 {"duplicate_of": photo} when these bytes are one already."""
-    body = photo_json(landed.photo, services().store)
+    body = photo_json(landed.photo, current_backends().store)
     if landed.duplicate:
         return {"duplicate_of": body}, 200, {}
     return body, 202, {"Location": url_for("api.get_photo", photo_id=landed.photo.photo_id)}
@@ -104,23 +104,25 @@ def _landed_answer(landed: Landed) -> tuple[dict[str, Any], int, dict[str, str]]
 @bp.get("/photos")
 def list_photos() -> dict[str, Any]:
     """A page of photos, newest first: {"items": [...], "next_cursor": ...}; `owner=me`: only yours."""
-    limit = query_int("limit", default=services().settings.page_size, low=1, high=MAX_PAGE_SIZE)
+    limit = query_int("limit", default=current_backends().settings.page_size, low=1, high=MAX_PAGE_SIZE)
     owner = request.args.get("owner")
     if owner not in (None, "", "me"):
-        raise Refused(400, "owner can only be 'me' (your own photos).")
+        raise HttpError(400, "owner can only be 'me' (your own photos).")
     owner_id = require_user("list your photos").sub if owner == "me" else None
     try:
-        page = services().catalog.page(limit=limit, cursor=request.args.get("cursor") or None, owner_id=owner_id)
+        page = current_backends().catalog.page(
+            limit=limit, cursor=request.args.get("cursor") or None, owner_id=owner_id
+        )
     except InvalidCursor as error:
-        raise Refused(400, "The cursor is not valid: use next_cursor from a previous page.") from error
-    store = services().store
+        raise HttpError(400, "The cursor is not valid: use next_cursor from a previous page.") from error
+    store = current_backends().store
     return {"items": [photo_json(p, store) for p in page.photos], "next_cursor": page.next_cursor}
 
 
 @bp.get("/photos/<photo_id>")
 def get_photo(photo_id: str) -> dict[str, Any]:
     """One photo, or 404."""
-    return photo_json(operations.find_photo(photo_id), services().store)
+    return photo_json(operations.find_photo(photo_id), current_backends().store)
 
 
 @bp.delete("/photos/<photo_id>")
@@ -136,7 +138,11 @@ def delete_photo(photo_id: str) -> tuple[str, int]:
 def retry_photo(photo_id: str) -> tuple[dict[str, Any], int, dict[str, str]]:
     """Queue a FAILED photo again: 202; 409 when it is not FAILED. Only its owner may."""
     photo = operations.retry_photo(operations.find_own_photo(photo_id, "retry it"))
-    return photo_json(photo, services().store), 202, {"Location": url_for("api.get_photo", photo_id=photo.photo_id)}
+    return (
+        photo_json(photo, current_backends().store),
+        202,
+        {"Location": url_for("api.get_photo", photo_id=photo.photo_id)},
+    )
 
 
 @bp.get("/jobs")

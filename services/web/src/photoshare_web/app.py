@@ -4,7 +4,7 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from photoshare_shared.services import Services
+from photoshare_shared.backends import Backends
 from photoshare_shared.settings import Settings
 from photoshare_web import accounts, api, dispatch, errors, filters, health, origin, pages, ratelimit, security
 from photoshare_web.accounts.provider import AccountServices
@@ -17,10 +17,11 @@ _FORM_OVERHEAD_BYTES = 64 * 1024
 
 def create_app(
     settings: Settings | None = None,
-    services: Services | None = None,
+    backends: Backends | None = None,
     account_services: AccountServices | None = None,
 ) -> Flask:
-    """Build the web app; services (S3, DynamoDB, Redis, Cognito) are made from settings unless given."""
+    """Build the web app; its backends (S3, DynamoDB, Redis) and account services (Cognito) are made
+    from settings unless given."""
     settings = settings or Settings()
     app = Flask(__name__)
     app.request_class = UploadRequest
@@ -30,7 +31,7 @@ def create_app(
         MAX_FORM_PARTS=10,
         WTF_CSRF_TIME_LIMIT=None,
     )
-    app.extensions["photoshare"] = services or Services.from_settings(settings)
+    app.extensions["photoshare"] = backends or Backends.from_settings(settings)
     dispatch.register(app, app.extensions["photoshare"])
 
     csrf = CSRFProtect(app)
@@ -38,7 +39,7 @@ def create_app(
     # carry; when the API is called with the session cookie instead (the page's own scripts),
     # api.py asks for the CSRF token in a header.
     csrf.exempt(api.bp)
-    csrf.exempt(accounts.api.bp)
+    csrf.exempt(accounts.token_api.bp)
 
     origin.register(app, settings.origin_secret)  # first: a stranger's request costs nothing more
     ratelimit.register(app, settings)
@@ -53,7 +54,7 @@ def create_app(
     accounts.register(app, settings, account_services)
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
-    errors.register(app, settings)
+    errors.register_error_handlers(app, settings)
     filters.register(app)
     security.register(app, image_origin=app.extensions["photoshare"].store.browser_origin)
     return app

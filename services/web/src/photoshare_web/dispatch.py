@@ -12,8 +12,8 @@ import time
 
 from flask import Flask, current_app
 
+from photoshare_shared.backends import Backends
 from photoshare_shared.outbox import BROKER_DOWN, JobOutbox
-from photoshare_shared.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -29,8 +29,8 @@ _LINGER_S = 10.0
 class JobDispatcher:
     """One per web process: sends jobs now, or keeps them and sends them when Redis is back."""
 
-    def __init__(self, services: Services, *, background: bool = True, interval_s: float = _INTERVAL_S) -> None:
-        self._services = services
+    def __init__(self, backends: Backends, *, background: bool = True, interval_s: float = _INTERVAL_S) -> None:
+        self._backends = backends
         self._background = background
         self._interval_s = interval_s
         self._lock = threading.Lock()
@@ -42,7 +42,7 @@ class JobDispatcher:
 
     @property
     def _outbox(self) -> JobOutbox:
-        return self._services.outbox
+        return self._backends.outbox
 
     @property
     def redis_down(self) -> bool:
@@ -107,9 +107,9 @@ class JobDispatcher:
                     log.exception("sending unsent jobs failed; trying again")
 
 
-def register(app: Flask, services: Services, *, background: bool = True) -> JobDispatcher:
+def register(app: Flask, backends: Backends, *, background: bool = True) -> JobDispatcher:
     """Give the app its dispatcher (without a sender thread: whoever calls run_once sends)."""
-    dispatcher = JobDispatcher(services, background=background)
+    dispatcher = JobDispatcher(backends, background=background)
     app.extensions[_EXTENSION] = dispatcher
     return dispatcher
 

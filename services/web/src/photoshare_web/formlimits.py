@@ -7,43 +7,33 @@ and the parser's parse measure text fields, and anything else is the body's own 
 tests of each message keep this in step with Werkzeug).
 """
 
-from werkzeug.exceptions import BadRequest, HTTPException, RequestEntityTooLarge
+from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.formparser import MultiPartParser
 from werkzeug.sansio.multipart import MultipartDecoder
+
+from photoshare_web.errors import HttpError
 
 _COUNTS_PARTS = {MultipartDecoder.next_event.__code__}
 _MEASURES_TEXT_FIELDS = {MultipartDecoder.receive_data.__code__, MultiPartParser.parse.__code__}
 
 
-class TooManyFormParts(BadRequest):
-    """A form of more parts than any form of this site has: a malformed request (400)."""
-
-    def __init__(self, max_parts: int) -> None:
-        super().__init__(
-            f"The form has more than {max_parts} parts (fields and files); "
-            "an upload needs only the photo, as the field 'file'."
-        )
-
-
-class TextFieldTooLarge(HTTPException):
-    """A text field over the size the form parser holds in memory (413)."""
-
-    code = 413
-
-    def __init__(self, max_bytes: int) -> None:
-        super().__init__(f"A text field of the form is over {max_bytes // 1000} KB; only the photo may be large.")
-
-
 def form_limit_refusal(
     error: RequestEntityTooLarge, *, max_parts: int | None, max_text_bytes: int | None
-) -> HTTPException | None:
+) -> HttpError | None:
     """The refusal that names the limit `error` was raised for; None for the body's length."""
     traceback = error.__traceback__
     while traceback is not None and traceback.tb_next is not None:
         traceback = traceback.tb_next
     raised_in = traceback.tb_frame.f_code if traceback is not None else None
     if raised_in in _COUNTS_PARTS and max_parts is not None:
-        return TooManyFormParts(max_parts)
+        # A form of more parts than any form of this site has: a malformed request.
+        return HttpError(
+            400,
+            f"The form has more than {max_parts} parts (fields and files); "
+            "an upload needs only the photo, as the field 'file'.",
+        )
     if raised_in in _MEASURES_TEXT_FIELDS and max_text_bytes is not None:
-        return TextFieldTooLarge(max_text_bytes)
+        return HttpError(
+            413, f"A text field of the form is over {max_text_bytes // 1000} KB; only the photo may be large."
+        )
     return None

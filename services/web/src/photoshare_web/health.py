@@ -2,7 +2,7 @@
 
 from flask import Blueprint
 
-from photoshare_web.services import services
+from photoshare_web.current_backends import current_backends
 
 bp = Blueprint("health", __name__)
 
@@ -17,9 +17,9 @@ def healthz() -> dict[str, str]:
 def readyz() -> tuple[dict[str, object], int]:
     """Redis, S3 and DynamoDB all answer: 200; otherwise 503 naming what is down."""
     checks = {
-        "redis": services().publisher.ping,
-        "s3": services().store.ping,
-        "dynamodb": services().catalog.ping,
+        "redis": current_backends().publisher.ping,
+        "s3": current_backends().store.ping,
+        "dynamodb": current_backends().catalog.ping,
     }
     results: dict[str, str] = {}
     for name, check in checks.items():

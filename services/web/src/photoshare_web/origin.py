@@ -10,7 +10,7 @@ import hmac
 
 from flask import Flask, request
 
-from photoshare_web.errors import Refused
+from photoshare_web.errors import HttpError
 
 ORIGIN_HEADER = "X-Photoshare-Origin"
 _PROBES = frozenset({"health.healthz", "health.readyz"})
@@ -29,4 +29,4 @@ def register(app: Flask, secret: str | None) -> None:
             return
         given = request.headers.get(ORIGIN_HEADER, "").encode()
         if not hmac.compare_digest(given, expected):
-            raise Refused(403, NOT_THROUGH_THE_SITE)
+            raise HttpError(403, NOT_THROUGH_THE_SITE)

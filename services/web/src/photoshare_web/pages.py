@@ -3,16 +3,16 @@
 from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from werkzeug.wrappers import Response
 
-from photoshare_shared.cursor import InvalidCursor
+from photoshare_shared.catalog.cursor import InvalidCursor
 from photoshare_shared.imageformats import ACCEPTED_NAMES
 from photoshare_web import operations
 from photoshare_web.accounts.current import current_user, require_user
+from photoshare_web.current_backends import current_backends
 from photoshare_web.dispatch import dispatcher
-from photoshare_web.errors import Refused
-from photoshare_web.jobs import current_overview
+from photoshare_web.errors import HttpError
+from photoshare_web.jobs_overview import current_overview
 from photoshare_web.ratelimit import retry_limit, upload_limit
 from photoshare_web.serialize import photo_json
-from photoshare_web.services import services
 from photoshare_web.uploads import accept_upload
 
 bp = Blueprint("pages", __name__)
@@ -33,17 +33,19 @@ def my_photos() -> str:
 def _gallery_page(*, owner_id: str | None) -> str:
     cursor = request.args.get("cursor") or None
     try:
-        page = services().catalog.page(limit=services().settings.page_size, cursor=cursor, owner_id=owner_id)
+        page = current_backends().catalog.page(
+            limit=current_backends().settings.page_size, cursor=cursor, owner_id=owner_id
+        )
     except InvalidCursor as error:
-        raise Refused(400, "That page link is not valid; start again from the first page.") from error
-    photos = [photo_json(photo, services().store) for photo in page.photos]
+        raise HttpError(400, "That page link is not valid; start again from the first page.") from error
+    photos = [photo_json(photo, current_backends().store) for photo in page.photos]
     return render_template(
         "gallery.html",
         photos=photos,
         mine=owner_id is not None,
         next_cursor=page.next_cursor,
         paged=bool(cursor),
-        max_mb=services().settings.max_upload_mb,
+        max_mb=current_backends().settings.max_upload_mb,
         accepted_names=ACCEPTED_NAMES,
     )
 
@@ -61,9 +63,9 @@ def upload() -> Response | tuple[str, int]:
     """Accept the form's file, then show the new photo's page."""
     owner = require_user("upload photos")
     try:
-        landed = accept_upload(request.files.get("file"), owner=owner, services=services(), jobs=dispatcher())
-    except Refused as refused:
-        return _upload_page(error=refused.message), refused.status
+        landed = accept_upload(request.files.get("file"), owner=owner, backends=current_backends(), jobs=dispatcher())
+    except HttpError as refusal:
+        return _upload_page(error=refusal.message), refusal.status
     photo = landed.photo
     if landed.duplicate:
         flash(f"“{photo.filename}” is already in your photos.")
@@ -74,7 +76,7 @@ def upload() -> Response | tuple[str, int]:
 
 def _upload_page(error: str | None = None) -> str:
     return render_template(
-        "upload.html", max_mb=services().settings.max_upload_mb, accepted_names=ACCEPTED_NAMES, error=error
+        "upload.html", max_mb=current_backends().settings.max_upload_mb, accepted_names=ACCEPTED_NAMES, error=error
     )
 
 
@@ -82,8 +84,8 @@ def _upload_page(error: str | None = None) -> str:
 def photo_page(photo_id: str) -> str:
     """Large preview, metadata, download and delete."""
     found = operations.find_photo(photo_id)
-    newer, older = services().catalog.neighbours(photo=found)
-    photo = photo_json(found, services().store)
+    newer, older = current_backends().catalog.neighbours(photo=found)
+    photo = photo_json(found, current_backends().store)
     user = current_user()
     return render_template(
         "photo.html",
@@ -99,7 +101,7 @@ def download_original(photo_id: str) -> Response:
     """The original file, streamed from S3 as an attachment (never rendered inline)."""
     photo = operations.find_photo(photo_id)
     response = send_file(
-        services().store.open_original(photo_id=photo.photo_id),
+        current_backends().store.open_original(photo_id=photo.photo_id),
         mimetype=photo.content_type,
         as_attachment=True,
         download_name=photo.download_name,
@@ -114,7 +116,7 @@ def download_original(photo_id: str) -> Response:
 @bp.get("/photos/<photo_id>/delete")
 def confirm_delete(photo_id: str) -> str:
     """Ask before deleting (works without JavaScript)."""
-    photo = photo_json(operations.find_own_photo(photo_id, "delete it"), services().store)
+    photo = photo_json(operations.find_own_photo(photo_id, "delete it"), current_backends().store)
     return render_template("confirm_delete.html", photo=photo)
 
 

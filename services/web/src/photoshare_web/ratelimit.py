@@ -7,17 +7,21 @@ from flask_limiter.util import get_remote_address
 from werkzeug.exceptions import TooManyRequests
 
 from photoshare_shared.settings import Settings
-from photoshare_web.services import services
+from photoshare_web.current_backends import current_backends
 
 # A client is its address (the proxy-corrected one when PHOTOSHARE_TRUSTED_PROXIES is set).
 # When Redis is down the limiter lets requests through; the upload then answers 503 itself.
 limiter = Limiter(get_remote_address, headers_enabled=True, swallow_errors=True)
 
 # One budget for the JSON API and the upload form together.
-upload_limit = limiter.shared_limit(lambda: services().settings.upload_rate_limit, scope="uploads", methods=["POST"])
+upload_limit = limiter.shared_limit(
+    lambda: current_backends().settings.upload_rate_limit, scope="uploads", methods=["POST"]
+)
 
 # One budget for every way of presenting a password or code: pages and the token API.
-signin_limit = limiter.shared_limit(lambda: services().settings.signin_rate_limit, scope="signin", methods=["POST"])
+signin_limit = limiter.shared_limit(
+    lambda: current_backends().settings.signin_rate_limit, scope="signin", methods=["POST"]
+)
 
 
 def _account_or_address() -> str:
@@ -30,7 +34,10 @@ def _account_or_address() -> str:
 # One budget per account for retrying one photo and retrying all, from the API and the pages:
 # every retry queues work again, so one account must not keep a worker busy with its failures.
 retry_limit = limiter.shared_limit(
-    lambda: services().settings.retry_rate_limit, scope="retries", methods=["POST"], key_func=_account_or_address
+    lambda: current_backends().settings.retry_rate_limit,
+    scope="retries",
+    methods=["POST"],
+    key_func=_account_or_address,
 )
 
 _TOO_MANY = {

@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import request
 
-from photoshare_web.errors import Refused
+from photoshare_web.errors import HttpError
 
 # ASCII digits only: str.isdigit() passes "²" (which int() refuses) and other scripts' digits.
 # Nine of them bound the work, and stay under int()'s limit on digits.
@@ -21,7 +21,7 @@ def query_int(name: str, *, default: int, low: int, high: int) -> int:
     if raw is None:
         return default
     if not _WHOLE_NUMBER.fullmatch(raw) or not low <= int(raw) <= high:
-        raise Refused(400, f"{name} must be a whole number from {low} to {high}.")
+        raise HttpError(400, f"{name} must be a whole number from {low} to {high}.")
     return int(raw)
 
 
@@ -34,5 +34,5 @@ def json_object(expected: str) -> dict[str, Any]:
     except RecursionError:
         body = None
     if not isinstance(body, dict):
-        raise Refused(400, f"Send JSON: {expected}.")
+        raise HttpError(400, f"Send JSON: {expected}.")
     return body

@@ -7,7 +7,7 @@ from flask import url_for
 
 from photoshare_shared.photo import Photo, Status
 from photoshare_shared.store import PhotoStore
-from photoshare_web.services import services
+from photoshare_web.current_backends import current_backends
 
 
 def photo_json(photo: Photo, store: PhotoStore) -> dict[str, Any]:
@@ -46,7 +46,7 @@ def site_link(endpoint: str, **values: Any) -> str:
     """A link to a page of this site: under PHOTOSHARE_SITE_URL when set, else a path. Never built
     from the Host header, which whoever sends the request writes (a forged one would otherwise
     travel on in the answer, and in any cache that keeps it)."""
-    return (services().settings.site_url or "") + url_for(endpoint, **values)
+    return (current_backends().settings.site_url or "") + url_for(endpoint, **values)
 
 
 def plain_numbers(value: Any) -> Any:

@@ -12,35 +12,35 @@ from typing import IO
 from botocore.exceptions import BotoCoreError, ClientError
 from werkzeug.datastructures import FileStorage
 
+from photoshare_shared.backends import Backends
 from photoshare_shared.keys import new_photo_id
 from photoshare_shared.landing import Landed
 from photoshare_shared.photo import Photo, display_filename, utc_now
-from photoshare_shared.services import Services
 from photoshare_web.accounts.tokens import Identity
 from photoshare_web.dispatch import JobDispatcher
-from photoshare_web.errors import STORAGE_DOWN, Refused, too_large_message
+from photoshare_web.errors import STORAGE_DOWN, HttpError, too_large_message
 from photoshare_web.sniff import NotAcceptedImage, inspect_image
 
 log = logging.getLogger(__name__)
 
 
-def accept_upload(upload: FileStorage | None, *, owner: Identity, services: Services, jobs: JobDispatcher) -> Landed:
+def accept_upload(upload: FileStorage | None, *, owner: Identity, backends: Backends, jobs: JobDispatcher) -> Landed:
     """Store an accepted image as `owner`'s and enqueue its job (or keep it to send when Redis is
-    back), or raise Refused having kept nothing. The same bytes again name the owner's earlier photo."""
+    back), or raise HttpError having kept nothing. The same bytes again name the owner's earlier photo."""
     if upload is None or (not upload.filename and upload.content_length == 0):
-        raise Refused(400, "No file was sent: attach the photo as the form field 'file'.")
+        raise HttpError(400, "No file was sent: attach the photo as the form field 'file'.")
     stream = upload.stream
     size = stream.seek(0, os.SEEK_END)
     if size == 0:
-        raise Refused(400, "The file is empty.")
-    if size > services.settings.max_upload_bytes:
-        raise Refused(413, too_large_message(services.settings))
+        raise HttpError(400, "The file is empty.")
+    if size > backends.settings.max_upload_bytes:
+        raise HttpError(413, too_large_message(backends.settings))
     try:
-        kind = inspect_image(stream, max_pixels=services.settings.max_image_pixels)
+        kind = inspect_image(stream, max_pixels=backends.settings.max_image_pixels)
     except NotAcceptedImage as reason:
-        raise Refused(415, str(reason)) from reason
+        raise HttpError(415, str(reason)) from reason
     sha256 = _sha256(stream)
-    duplicate = services.catalog.find_duplicate(owner_id=owner.sub, sha256=sha256)
+    duplicate = backends.catalog.find_duplicate(owner_id=owner.sub, sha256=sha256)
     if duplicate is not None:
         return Landed(duplicate, duplicate=True)
 
@@ -58,14 +58,14 @@ def accept_upload(upload: FileStorage | None, *, owner: Identity, services: Serv
         sha256=sha256,
     )
     try:
-        services.store.put_original(photo_id=photo.photo_id, body=stream, content_type=kind.content_type)
-        services.catalog.add(photo=photo)
+        backends.store.put_original(photo_id=photo.photo_id, body=stream, content_type=kind.content_type)
+        backends.catalog.add(photo=photo)
         jobs.send(photo.photo_id)
     except (BotoCoreError, ClientError) as error:
         # Neither in Redis nor recorded as unsent: nobody would process it, so keep nothing.
         log.exception("upload %s: storage failed", photo.photo_id)
-        _forget(photo.photo_id, services)
-        raise Refused(503, STORAGE_DOWN) from error
+        _forget(photo.photo_id, backends)
+        raise HttpError(503, STORAGE_DOWN) from error
     return Landed(photo, created=True)
 
 
@@ -79,10 +79,10 @@ def _sha256(stream: IO[bytes]) -> str:
     return digest.hexdigest()
 
 
-def _forget(photo_id: str, services: Services) -> None:
+def _forget(photo_id: str, backends: Backends) -> None:
     """Best-effort removal of a half-accepted upload."""
     try:
-        services.catalog.delete(photo_id=photo_id)
-        services.store.delete_photo(photo_id=photo_id)
+        backends.catalog.delete(photo_id=photo_id)
+        backends.store.delete_photo(photo_id=photo_id)
     except (BotoCoreError, ClientError):
         log.exception("upload %s: cleanup failed", photo_id)

@@ -3,7 +3,7 @@
 from celery import Celery
 from celery.signals import worker_init, worker_process_init
 
-from photoshare_shared.jobs import PUBLISHED_TASKS, celery_config
+from photoshare_shared.jobqueue import PUBLISHED_TASKS, celery_config
 from photoshare_shared.settings import Settings
 from photoshare_worker.memory import keep_freed_memory
 

@@ -26,8 +26,8 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from photoshare_shared import keys
 from photoshare_shared.aws import make_client
+from photoshare_shared.backends import Backends
 from photoshare_shared.landing import Landed, NotLanded, Owner, land
-from photoshare_shared.services import Services
 from photoshare_shared.settings import Settings
 from photoshare_shared.userpool import find_user_pool
 
@@ -95,7 +95,7 @@ class Accounts:
         return Owner(sub=attributes["sub"], username=user["Username"])
 
 
-def handle(created: ObjectCreated, *, services: Services, accounts: Accounts) -> Landed | None:
+def handle(created: ObjectCreated, *, services: Backends, accounts: Accounts) -> Landed | None:
     """Land one object as a photo and send its job; None when the object is not one to land."""
     if created.bucket != services.settings.bucket:
         log.warning("ignoring an event of another bucket: %s", created.bucket)
@@ -131,7 +131,7 @@ def handle(created: ObjectCreated, *, services: Services, accounts: Accounts) ->
 class Consumer:
     """Reads the upload queue and lands what it announces."""
 
-    def __init__(self, services: Services, *, sqs: Any = None, accounts: Accounts | None = None) -> None:
+    def __init__(self, services: Backends, *, sqs: Any = None, accounts: Accounts | None = None) -> None:
         self._services = services
         self._sqs = sqs or make_client("sqs", services.settings)
         self._accounts = accounts or Accounts(services.settings)
@@ -195,7 +195,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.check:
         return 0 if healthy() else 1
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    Consumer(Services.from_settings(Settings())).run()
+    Consumer(Backends.from_settings(Settings())).run()
     return 0
 
 

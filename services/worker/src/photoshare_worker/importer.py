@@ -22,9 +22,9 @@ from tqdm import tqdm
 
 from photoshare_shared import keys
 from photoshare_shared.aws import make_client
+from photoshare_shared.backends import Backends
 from photoshare_shared.landing import NotLanded, Owner, land
 from photoshare_shared.photo import display_filename
-from photoshare_shared.services import Services
 from photoshare_shared.settings import Settings
 from photoshare_shared.uploadarea import Declared
 from photoshare_worker.consumer import Accounts
@@ -68,7 +68,7 @@ def s3_sources(client: object, url: str) -> Iterator[Source]:
                 yield Source(name=key.rsplit("/", 1)[-1], size=int(item["Size"]), bucket=bucket, key=key)
 
 
-def import_one(source: Source, *, owner: Owner, services: Services) -> str:
+def import_one(source: Source, *, owner: Owner, services: Backends) -> str:
     """Stage and land one file; "imported", "duplicate", or "refused: <reason>"."""
     staged = keys.upload_key(owner.username, source.staging_name)
     area, sha256 = services.uploads, None
@@ -101,7 +101,7 @@ def import_one(source: Source, *, owner: Owner, services: Services) -> str:
     return "imported"
 
 
-def run(source: str, *, owner: Owner, services: Services, show_progress: bool | None = None) -> Counter[str]:
+def run(source: str, *, owner: Owner, services: Backends, show_progress: bool | None = None) -> Counter[str]:
     """Import everything at `source`; counts per outcome ("imported", "duplicate", "refused: …")."""
     if source.startswith("s3://"):
         sources = list(s3_sources(make_client("s3", services.settings), source))
@@ -143,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("source", help="a folder, or s3://bucket/prefix")
     parser.add_argument("--owner", required=True, metavar="USERNAME", help="the account the photos belong to")
     args = parser.parse_args(argv)
-    services = Services.from_settings(Settings())
+    services = Backends.from_settings(Settings())
     owner = Accounts(services.settings).owner(args.owner)
     if owner is None:
         print(f"photoshare-import: no account named {args.owner!r}", file=sys.stderr)

@@ -8,10 +8,10 @@ from functools import cache
 
 from botocore.exceptions import ClientError
 
-from photoshare_shared.catalog import PhotoCatalog, ProcessingResult
+from photoshare_shared.catalog.item import content_key
+from photoshare_shared.catalog.photos import PhotoCatalog
 from photoshare_shared.imageformats import ACCEPTED_FORMATS
-from photoshare_shared.photo import Thumbnail
-from photoshare_shared.schema import content_key
+from photoshare_shared.photo import ProcessingResult, Thumbnail
 from photoshare_shared.settings import Settings
 from photoshare_shared.store import PhotoStore
 from photoshare_worker.imaging import Derivative, UndecodableImage, render_photo
@@ -29,7 +29,7 @@ class Outcome(StrEnum):
     DELETED_MEANWHILE = "deleted-meanwhile"
 
 
-def process_photo(
+def run_photo_job(
     photo_id: str, *, store: PhotoStore, catalog: PhotoCatalog, settings: Settings, job_id: str | None = None
 ) -> Outcome:
     """Make the thumbnails and metadata of one photo and record the result.

@@ -5,9 +5,9 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from photoshare_shared.attention import AttentionIndex
-from photoshare_shared.catalog import PhotoCatalog
-from photoshare_shared.jobs import JobPublisher
+from photoshare_shared.catalog.attention import AttentionIndex
+from photoshare_shared.catalog.photos import PhotoCatalog
+from photoshare_shared.jobqueue import JobPublisher
 from photoshare_shared.outbox import JobOutbox
 from photoshare_shared.photo import Status, iso_utc
 from photoshare_shared.settings import Settings

@@ -12,12 +12,12 @@ import pytest
 import redis
 from botocore.stub import Stubber
 from flask.testing import FlaskClient
-from imagegen import photo_bytes
 
 from photoshare_shared.userpool import PASSWORD_RULES, REFRESH_TOKEN_DAYS
 from photoshare_web.accounts import current
 from photoshare_web.accounts.cognito import CognitoAccounts
 from photoshare_web.accounts.sealing import seal
+from tests.support.images import photo_bytes
 
 PASSWORD = "Correct-horse-42"
 

@@ -6,10 +6,10 @@ from dataclasses import replace
 from io import BytesIO
 
 import pytest
-from imagegen import photo_bytes
 
 from photoshare_shared.photo import Status
 from photoshare_web import operations
+from tests.support.images import photo_bytes
 
 
 def upload(client) -> str:

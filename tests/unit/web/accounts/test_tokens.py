@@ -7,11 +7,11 @@ from io import BytesIO
 import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
-from imagegen import photo_bytes
-from testaccounts import create_account, moto_keys, sign_like_moto
 
 from photoshare_shared.userpool import UserPoolIds, client_definition, user_pool_definition
 from photoshare_web.accounts.tokens import InvalidToken, TokenVerifier, UnacceptableUsername, issuer_url, jwks_url
+from tests.support.accounts import create_account, moto_keys, sign_like_moto
+from tests.support.images import photo_bytes
 
 
 def upload_with(client, token: str | None, scheme: str = "Bearer"):

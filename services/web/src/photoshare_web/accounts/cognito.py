@@ -19,6 +19,8 @@ UNAVAILABLE = "Sign-in is unavailable right now; please try again shortly."
 WRONG_PASSWORD = "Incorrect username or password."
 SESSION_OVER = "The session is over (it expired, or was signed out); please sign in again."
 
+_TOO_MANY = (429, "Too many attempts; please wait a few minutes and try again.")
+
 # Cognito error code -> (HTTP status, what the person is told).
 _ERRORS: dict[str, tuple[int, str]] = {
     "NotAuthorizedException": (401, WRONG_PASSWORD),
@@ -34,9 +36,9 @@ _ERRORS: dict[str, tuple[int, str]] = {
     "InvalidParameterException": (400, "Check the username and email address and try again."),
     # The pool's pre-sign-up check (deploy/template.yaml) refused the username.
     "UserLambdaValidationException": (400, f"Choose a username of {USERNAME_RULES}."),
-    "TooManyRequestsException": (429, "Too many attempts; please wait a few minutes and try again."),
-    "TooManyFailedAttemptsException": (429, "Too many attempts; please wait a few minutes and try again."),
-    "LimitExceededException": (429, "Too many attempts; please wait a few minutes and try again."),
+    "TooManyRequestsException": _TOO_MANY,
+    "TooManyFailedAttemptsException": _TOO_MANY,
+    "LimitExceededException": _TOO_MANY,
 }
 
 

@@ -12,14 +12,14 @@ The cookie is the session, so signing in and out keep working while Redis is dow
 import secrets
 import time
 
-from flask import current_app, g, request, session
+from flask import current_app, g, request, session, url_for
 
 from photoshare_shared.userpool import REFRESH_TOKEN_DAYS
 from photoshare_web.accounts.cognito import UNAVAILABLE, AccountError, Tokens
 from photoshare_web.accounts.provider import accounts
 from photoshare_web.accounts.sealing import SealBroken, seal, unseal
 from photoshare_web.accounts.tokens import Identity, InvalidToken, KeysUnavailable, UnacceptableUsername
-from photoshare_web.errors import Refused
+from photoshare_web.errors import HttpError
 
 SESSION_KEY = "account"
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -27,13 +27,17 @@ _RENEWAL_RETRY_S = 60
 _SESSION_S = REFRESH_TOKEN_DAYS * 24 * 3600  # Cognito refuses the refresh token after this
 
 
-class Unauthenticated(Exception):
-    """The request needs a signed-in account (401); str(exc) says what to do."""
+def sign_in_required(message: str, *, token_refused: bool = False) -> HttpError:
+    """401 with the Bearer challenge; a person asking for a page by GET is sent to sign in instead.
 
-    def __init__(self, message: str, *, token_error: bool = False) -> None:
-        super().__init__(message)
-        self.message = message
-        self.token_error = token_error  # a token was sent and refused (vs none was sent)
+    Not when a token was refused: it comes again with the next request, so sending its bearer to
+    the sign-in page would only loop.
+    """
+    challenge = 'Bearer realm="photoshare"' + (', error="invalid_token"' if token_refused else "")
+    sign_in = None
+    if request.method == "GET" and not token_refused:
+        sign_in = url_for("accounts.signin", next=request.full_path.rstrip("?"))
+    return HttpError(401, message, headers={"WWW-Authenticate": challenge}, page_redirect=sign_in)
 
 
 def load_user() -> None:
@@ -57,7 +61,7 @@ def require_user(action: str) -> Identity:
     """The signed-in account, or 401 "Sign in to <action>."."""
     user = current_user()
     if user is None:
-        raise Unauthenticated(f"Sign in to {action}.")
+        raise sign_in_required(f"Sign in to {action}.")
     return user
 
 
@@ -101,15 +105,15 @@ def forget() -> str | None:
 def _bearer_identity(header: str) -> Identity:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise Unauthenticated("Send a Cognito access token as 'Authorization: Bearer <token>'.", token_error=True)
+        raise sign_in_required("Send a Cognito access token as 'Authorization: Bearer <token>'.", token_refused=True)
     try:
         return accounts().verifier.access_token(token.strip())
     except InvalidToken as reason:
-        raise Unauthenticated(f"The access token was refused: {reason}.", token_error=True) from None
+        raise sign_in_required(f"The access token was refused: {reason}.", token_refused=True) from None
     except UnacceptableUsername as refusal:
-        raise Refused(403, str(refusal)) from None
+        raise HttpError(403, str(refusal)) from None
     except KeysUnavailable:
-        raise Refused(503, UNAVAILABLE) from None
+        raise HttpError(503, UNAVAILABLE) from None
 
 
 def _is_current(saved: object) -> bool:

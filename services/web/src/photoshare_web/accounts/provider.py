@@ -10,15 +10,12 @@ from photoshare_shared.userpool import UserPoolIds, find_user_pool
 from photoshare_web.accounts.cognito import CognitoAccounts
 from photoshare_web.accounts.signouts import SignOuts
 from photoshare_web.accounts.tokens import KeySource, TokenVerifier, issuer_url, jwks_key_source, jwks_url
+from photoshare_web.errors import HttpError
 
 NOT_SET_UP = (
     "Accounts are not set up: set PHOTOSHARE_COGNITO_USER_POOL_ID and PHOTOSHARE_COGNITO_CLIENT_ID, "
     "or create the user pool (make dev and docker compose do)."
 )
-
-
-class AccountsNotSetUp(Exception):
-    """No user pool is configured and none with the configured name exists."""
 
 
 class AccountServices:
@@ -38,7 +35,7 @@ class AccountServices:
         """The user pool and app client (a failed lookup is retried on the next request)."""
         ids = self._given_ids or find_user_pool(self._settings)
         if ids is None:
-            raise AccountsNotSetUp(NOT_SET_UP)
+            raise HttpError(503, NOT_SET_UP)  # no pool configured, and none of the configured name
         return ids
 
     @cached_property

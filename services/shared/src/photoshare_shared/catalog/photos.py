@@ -1,4 +1,4 @@
-"""The DynamoDB catalog: every read and write of photo items goes through here."""
+"""The photos in the DynamoDB catalog: reads, pages and every write of a photo's item."""
 
 from dataclasses import dataclass
 from typing import Any
@@ -6,10 +6,21 @@ from typing import Any
 from boto3.dynamodb.conditions import Key
 from botocore.exceptions import ClientError
 
-from photoshare_shared import schema
-from photoshare_shared.cursor import InvalidCursor, decode_cursor, encode_cursor
-from photoshare_shared.listing import Listing
-from photoshare_shared.photo import WAITING_SINCE, Photo, Status, Thumbnail, utc_now
+from photoshare_shared.catalog.cursor import InvalidCursor, decode_cursor, encode_cursor
+from photoshare_shared.catalog.item import (
+    ATTENTION_PARTITION,
+    CONTENT_INDEX,
+    CONTENT_PARTITION,
+    GALLERY_SORT,
+    PARTITION_KEY,
+    UNSENT_JOB,
+    content_key,
+    from_item,
+    result_attributes,
+    to_item,
+)
+from photoshare_shared.catalog.listing import Listing
+from photoshare_shared.photo import WAITING_SINCE, Photo, ProcessingResult, Status, utc_now
 
 
 @dataclass(frozen=True)
@@ -20,30 +31,12 @@ class Page:
     next_cursor: str | None
 
 
-@dataclass(frozen=True)
-class ProcessingResult:
-    """What the worker learnt about a photo, written when it becomes READY."""
-
-    width: int
-    height: int
-    format: str
-    sha256: str
-    exif: dict[str, Any]
-    thumbnails: dict[str, Thumbnail]
-    average_color: str | None = None
-    content_type: str | None = None
-    # `<owner_id>#<sha256>` (schema.content_key): the checksum now verified, for duplicate lookups.
-    content_key: str | None = None
-
-
 # Placeholders for attribute names that are DynamoDB reserved words (or our key names).
 _NAMES = {
     "#status": "status",
-    "#attention": schema.ATTENTION_PARTITION,
+    "#attention": ATTENTION_PARTITION,
     "#error": "error",
-    "#format": "format",
-    "#id": schema.PARTITION_KEY,
-    "#content": schema.CONTENT_PARTITION,
+    "#id": PARTITION_KEY,
 }
 _REQUEUE = "SET #status = :queued, #attention = :queued, queued_at = :now"
 
@@ -57,15 +50,15 @@ class PhotoCatalog:
     def add(self, *, photo: Photo) -> None:
         """Store a new photo; never overwrites an existing id."""
         self._table.put_item(
-            Item=photo.to_item(),
+            Item=to_item(photo),
             ConditionExpression="attribute_not_exists(#id)",
-            ExpressionAttributeNames={"#id": schema.PARTITION_KEY},
+            ExpressionAttributeNames={"#id": PARTITION_KEY},
         )
 
     def get(self, *, photo_id: str) -> Photo | None:
         """The photo with this id, or None."""
-        item = self._table.get_item(Key={schema.PARTITION_KEY: photo_id}, ConsistentRead=True)
-        return Photo.from_item(item["Item"]) if "Item" in item else None
+        item = self._table.get_item(Key={PARTITION_KEY: photo_id}, ConsistentRead=True)
+        return from_item(item["Item"]) if "Item" in item else None
 
     def page(self, *, limit: int, cursor: str | None = None, owner_id: str | None = None) -> Page:
         """One page of the public gallery, or of one owner's photos, newest first: exactly one
@@ -84,7 +77,7 @@ class PhotoCatalog:
                 raise InvalidCursor("cursor belongs to another list of photos")
             query["ExclusiveStartKey"] = start
         items = self._table.query(**query)["Items"]
-        photos = [Photo.from_item(item) for item in items[:limit]]
+        photos = [from_item(item) for item in items[:limit]]
         next_cursor = None
         if len(items) > limit:
             next_cursor = encode_cursor(listing.key_of(photos[-1]))
@@ -103,17 +96,33 @@ class PhotoCatalog:
                 ExclusiveStartKey=start,
                 Limit=1,
             )["Items"]
-            found.append(Photo.from_item(items[0]) if items else None)
+            found.append(from_item(items[0]) if items else None)
         return found[0], found[1]
 
     def find_duplicate(self, *, owner_id: str, sha256: str) -> Photo | None:
         """A photo of this owner with exactly these bytes, or None: one Query on the content index."""
         items = self._table.query(
-            IndexName=schema.CONTENT_INDEX,
-            KeyConditionExpression=Key(schema.CONTENT_PARTITION).eq(schema.content_key(owner_id, sha256)),
+            IndexName=CONTENT_INDEX,
+            KeyConditionExpression=Key(CONTENT_PARTITION).eq(content_key(owner_id, sha256)),
             Limit=1,
         )["Items"]
-        return Photo.from_item(items[0]) if items else None
+        return from_item(items[0]) if items else None
+
+    def count_created_since(self, *, since: str) -> int:
+        """Photos of the gallery created at `since` (ISO 8601) or later: COUNT Queries, no items read."""
+        listing = Listing.of(None)
+        query: dict[str, Any] = {
+            "IndexName": listing.index,
+            "KeyConditionExpression": Key(listing.partition).eq(listing.value) & Key(GALLERY_SORT).gte(since),
+            "Select": "COUNT",
+        }
+        total = 0
+        while True:
+            page = self._table.query(**query)
+            total += page["Count"]
+            if "LastEvaluatedKey" not in page:
+                return total
+            query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
     def ping(self) -> None:
         """Raise unless the table answers."""
@@ -125,7 +134,7 @@ class PhotoCatalog:
 
     def delete(self, *, photo_id: str) -> None:
         """Remove the item; removing a missing item is not an error."""
-        self._table.delete_item(Key={schema.PARTITION_KEY: photo_id})
+        self._table.delete_item(Key={PARTITION_KEY: photo_id})
 
     def start_processing(self, *, photo_id: str, job_id: str | None = None) -> Photo | None:
         """Move QUEUED (or an interrupted PROCESSING) to PROCESSING and count the attempt.
@@ -175,15 +184,11 @@ class PhotoCatalog:
 
     def mark_unsent(self, *, photo_id: str) -> bool:
         """Record that this QUEUED photo's job is not in Redis; False when it is no longer QUEUED."""
-        return (
-            self._update(
-                photo_id,
-                "SET #attention = :unsent",
-                "#status = :queued",
-                {":unsent": schema.UNSENT_JOB, ":queued": Status.QUEUED.value},
-                returns="NONE",
-            )
-            is not None
+        return self._applied(
+            photo_id,
+            "SET #attention = :unsent",
+            "#status = :queued",
+            {":unsent": UNSENT_JOB, ":queued": Status.QUEUED.value},
         )
 
     def claim_unsent(self, *, photo_id: str) -> bool:
@@ -191,15 +196,11 @@ class PhotoCatalog:
 
         queued_at restarts, so the stuck sweep counts from the moment the job reaches Redis.
         """
-        return (
-            self._update(
-                photo_id,
-                "SET #attention = :queued, queued_at = :now",
-                "#attention = :unsent",
-                {":unsent": schema.UNSENT_JOB, ":queued": Status.QUEUED.value},
-                returns="NONE",
-            )
-            is not None
+        return self._applied(
+            photo_id,
+            "SET #attention = :queued, queued_at = :now",
+            "#attention = :unsent",
+            {":unsent": UNSENT_JOB, ":queued": Status.QUEUED.value},
         )
 
     def requeue_stuck(self, *, photo: Photo) -> Photo | None:
@@ -216,48 +217,38 @@ class PhotoCatalog:
 
     def mark_ready(self, *, photo_id: str, result: ProcessingResult) -> bool:
         """Record the worker's result; False when the photo was deleted meanwhile."""
-        return (
-            self._update(
-                photo_id,
-                "SET #status = :ready, finished_at = :now, width = :width, height = :height, "
-                "#format = :format, sha256 = :sha256, exif = :exif, thumbnails = :thumbnails, "
-                "average_color = :average_color"
-                + (", content_type = :content_type" if result.content_type else "")
-                + (", #content = :content" if result.content_key else "")
-                + " REMOVE #attention, #error",
-                None,
-                {
-                    ":ready": Status.READY.value,
-                    ":width": result.width,
-                    ":height": result.height,
-                    ":format": result.format,
-                    ":sha256": result.sha256,
-                    ":exif": result.exif,
-                    ":thumbnails": {name: vars(t) for name, t in result.thumbnails.items()},
-                    ":average_color": result.average_color,
-                    **({":content_type": result.content_type} if result.content_type else {}),
-                    **({":content": result.content_key} if result.content_key else {}),
-                },
-                returns="NONE",  # only whether it applied: no need to ship the whole item back
-            )
-            is not None
+        found = result_attributes(result)
+        sets = "".join(f", #{name} = :{name}" for name in found)
+        return self._applied(
+            photo_id,
+            f"SET #status = :ready, finished_at = :now{sets} REMOVE #attention, #error",
+            None,
+            {":ready": Status.READY.value, **{f":{name}": value for name, value in found.items()}},
+            names={f"#{name}": name for name in found},
         )
 
     def mark_failed(self, *, photo_id: str, error: str) -> bool:
         """Record a permanent failure with its reason; False when the photo is gone or READY."""
-        return (
-            self._update(
-                photo_id,
-                "SET #status = :failed, #attention = :failed, #error = :error, finished_at = :now",
-                "#status <> :ready",
-                {":failed": Status.FAILED.value, ":error": error[:300], ":ready": Status.READY.value},
-                returns="NONE",
-            )
-            is not None
+        return self._applied(
+            photo_id,
+            "SET #status = :failed, #attention = :failed, #error = :error, finished_at = :now",
+            "#status <> :ready",
+            {":failed": Status.FAILED.value, ":error": error[:300], ":ready": Status.READY.value},
         )
 
+    def _applied(self, photo_id: str, *update: Any, **options: Any) -> bool:
+        """Whether a conditional update (`_update`'s arguments) applied; nothing is shipped back."""
+        return self._update(photo_id, *update, returns="NONE", **options) is not None
+
     def _update(
-        self, photo_id: str, update: str, condition: str | None, values: dict[str, Any], *, returns: str = "ALL_NEW"
+        self,
+        photo_id: str,
+        update: str,
+        condition: str | None,
+        values: dict[str, Any],
+        *,
+        names: dict[str, str] | None = None,
+        returns: str = "ALL_NEW",
     ) -> dict[str, Any] | None:
         """A conditional update of an existing item: its attributes as `returns` asks ({} for NONE),
         or None if a condition failed.
@@ -265,13 +256,13 @@ class PhotoCatalog:
         The existence condition is what stops a late worker from resurrecting a deleted photo.
         """
         condition = "attribute_exists(#id)" + (f" AND {condition}" if condition else "")
-        names = {name: attribute for name, attribute in _NAMES.items() if name in update or name in condition}
+        used = {name: attribute for name, attribute in _NAMES.items() if name in update or name in condition}
         try:
             result = self._table.update_item(
-                Key={schema.PARTITION_KEY: photo_id},
+                Key={PARTITION_KEY: photo_id},
                 UpdateExpression=update,
                 ConditionExpression=condition,
-                ExpressionAttributeNames=names,
+                ExpressionAttributeNames={**used, **(names or {})},
                 ExpressionAttributeValues={**values, ":now": utc_now()} if ":now" in update else values,
                 ReturnValues=returns,
             )
@@ -284,4 +275,4 @@ class PhotoCatalog:
 
 def _photo(item: dict[str, Any] | None) -> Photo | None:
     """The photo of an updated item (None stays None)."""
-    return None if item is None else Photo.from_item(item)
+    return None if item is None else from_item(item)

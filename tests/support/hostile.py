@@ -9,10 +9,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from io import BytesIO
 
-from imagegen import with_major_brand, without_compatible_brand
 from PIL import ExifTags, Image, TiffImagePlugin
 
 from photoshare_shared.imageformats import enable_phone_formats
+from tests.support.images import with_major_brand, without_compatible_brand
 
 
 @dataclass(frozen=True)

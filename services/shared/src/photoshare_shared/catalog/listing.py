@@ -2,8 +2,16 @@
 
 from dataclasses import dataclass
 
-from photoshare_shared import schema
-from photoshare_shared.photo import Photo
+from photoshare_shared.catalog.item import (
+    GALLERY_INDEX,
+    GALLERY_PARTITION,
+    GALLERY_SORT,
+    OWNER_INDEX,
+    OWNER_PARTITION,
+    PARTITION_KEY,
+    gallery_sort,
+)
+from photoshare_shared.photo import PUBLIC_GALLERY, Photo
 
 
 @dataclass(frozen=True)
@@ -18,18 +26,18 @@ class Listing:
     def of(cls, owner_id: str | None) -> "Listing":
         """The public gallery, or one owner's photos."""
         if owner_id is None:
-            return cls(schema.GALLERY_INDEX, schema.GALLERY_PARTITION, schema.PUBLIC_GALLERY)
-        return cls(schema.OWNER_INDEX, schema.OWNER_PARTITION, owner_id)
+            return cls(GALLERY_INDEX, GALLERY_PARTITION, PUBLIC_GALLERY)
+        return cls(OWNER_INDEX, OWNER_PARTITION, owner_id)
 
     @property
     def cursor_fields(self) -> frozenset[str]:
         """The attributes of a LastEvaluatedKey in this index."""
-        return frozenset({schema.PARTITION_KEY, self.partition, schema.GALLERY_SORT})
+        return frozenset({PARTITION_KEY, self.partition, GALLERY_SORT})
 
     def key_of(self, photo: Photo) -> dict[str, str]:
         """The photo's full key in this index (a cursor, or a Query's exclusive start)."""
         return {
-            schema.PARTITION_KEY: photo.photo_id,
+            PARTITION_KEY: photo.photo_id,
             self.partition: self.value,
-            schema.GALLERY_SORT: photo.gallery_sort,
+            GALLERY_SORT: gallery_sort(photo),
         }

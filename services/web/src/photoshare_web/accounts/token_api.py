@@ -7,7 +7,7 @@ from flask import Blueprint, request
 from photoshare_web.accounts.cognito import AccountError, Tokens
 from photoshare_web.accounts.current import current_user
 from photoshare_web.accounts.provider import accounts
-from photoshare_web.errors import Refused
+from photoshare_web.errors import HttpError
 from photoshare_web.ratelimit import signin_limit
 from photoshare_web.requestinput import json_object
 
@@ -34,9 +34,9 @@ def token() -> dict[str, Any]:
         elif body.get("username") and body.get("password"):
             tokens = accounts().cognito.sign_in(username=str(body["username"]), password=str(body["password"]))
         else:
-            raise Refused(400, f"Send {_TOKEN_BODY}.")
+            raise HttpError(400, f"Send {_TOKEN_BODY}.")
     except AccountError as error:
-        raise Refused(error.status, error.message) from None
+        raise HttpError(error.status, error.message) from None
     return _token_json(tokens)
 
 

@@ -9,7 +9,14 @@ from typing import Any
 
 from boto3.dynamodb.conditions import Attr, Key
 
-from photoshare_shared import schema
+from photoshare_shared.catalog.item import (
+    ATTENTION_INDEX,
+    ATTENTION_PARTITION,
+    GALLERY_SORT,
+    OWNER_PARTITION,
+    UNSENT_JOB,
+    from_item,
+)
 from photoshare_shared.photo import WAITING_SINCE, Photo, Status
 
 # Statuses that carry the attention key; READY items leave the index.
@@ -35,18 +42,18 @@ class AttentionIndex:
         firsts = [
             self._table.query(**self._query(key, ScanIndexForward=True, Limit=1))["Items"] for key in _keys(status)
         ]
-        items = sorted((found[0] for found in firsts if found), key=lambda item: item[schema.GALLERY_SORT])
-        return Photo.from_item(items[0]) if items else None
+        items = sorted((found[0] for found in firsts if found), key=lambda item: item[GALLERY_SORT])
+        return from_item(items[0]) if items else None
 
     def unsent(self, *, limit: int) -> list[Photo]:
         """QUEUED photos whose job is not in Redis yet, oldest first."""
-        return _first(self._pages(schema.UNSENT_JOB, ScanIndexForward=True, Limit=limit), limit)
+        return _first(self._pages(UNSENT_JOB, ScanIndexForward=True, Limit=limit), limit)
 
     def newest(self, *, status: Status, limit: int, owner_id: str | None = None) -> list[Photo]:
         """The most recently created photos with this status; with `owner_id`, only that owner's."""
         # Few photos need attention, so filtering them beats reading every photo of the owner's
         # (the owner index) for the few FAILED among them. Unfiltered, the first page is the answer.
-        owned = {} if owner_id is None else {"FilterExpression": Attr(schema.OWNER_PARTITION).eq(owner_id)}
+        owned = {} if owner_id is None else {"FilterExpression": Attr(OWNER_PARTITION).eq(owner_id)}
         return _first(self._pages(status.value, ScanIndexForward=False, Limit=limit, **owned), limit)
 
     def waiting_since_before(self, *, status: Status, cutoff: str, limit: int) -> list[Photo]:
@@ -55,16 +62,16 @@ class AttentionIndex:
         # created_at <= queued_at/started_at, so the sort key bounds the search too.
         pages = self._pages(
             status.value,
-            extra_key=Key(schema.GALLERY_SORT).lt(cutoff),
+            extra_key=Key(GALLERY_SORT).lt(cutoff),
             FilterExpression=Attr(since).lt(cutoff),
         )
         return _first(pages, limit)
 
     def _query(self, key: str, extra_key: Any = None, **options: Any) -> dict[str, Any]:
-        condition = Key(schema.ATTENTION_PARTITION).eq(key)
+        condition = Key(ATTENTION_PARTITION).eq(key)
         if extra_key is not None:
             condition = condition & extra_key
-        return {"IndexName": schema.ATTENTION_INDEX, "KeyConditionExpression": condition, **options}
+        return {"IndexName": ATTENTION_INDEX, "KeyConditionExpression": condition, **options}
 
     def _pages(self, key: str, extra_key: Any = None, **options: Any) -> Iterator[dict[str, Any]]:
         query = self._query(key, extra_key, **options)
@@ -78,7 +85,7 @@ class AttentionIndex:
 
 def _keys(status: Status) -> tuple[str, ...]:
     """The attention keys of the photos with this status."""
-    return (status.value, schema.UNSENT_JOB) if status is Status.QUEUED else (status.value,)
+    return (status.value, UNSENT_JOB) if status is Status.QUEUED else (status.value,)
 
 
 def _first(pages: Iterator[dict[str, Any]], limit: int) -> list[Photo]:
@@ -86,7 +93,7 @@ def _first(pages: Iterator[dict[str, Any]], limit: int) -> list[Photo]:
     filter applies after DynamoDB reads a page, so a page can hold fewer matches, or none)."""
     found: list[Photo] = []
     for page in pages:
-        found += [Photo.from_item(item) for item in page["Items"]]
+        found += [from_item(item) for item in page["Items"]]
         if len(found) >= limit:
             break
     return found[:limit]

@@ -1,7 +1,8 @@
 """The product's Celery worker app with faults injected, for the reliability tests.
 
-Start it as `celery -A faulty_worker worker ...` with `tests/integration` on PYTHONPATH. The
-product code is untouched: this module imports the real app and tasks, then
+Started as `celery -A tests.support.faulty_worker worker ...` with the repository root on
+PYTHONPATH (`DevStack(worker_app=FAULTY_WORKER_APP)`). The product code is untouched: this
+module imports the real app and tasks, then
 
 - wraps `photoshare_worker.processing.render_photo`: an original containing the bytes
   `PHOTOSHARE-POISON` SIGKILLs its own pool process (a poison image); one containing
@@ -38,29 +39,18 @@ from celery.signals import task_postrun, task_prerun, worker_init
 
 import photoshare_worker.tasks  # noqa: F401  (registers the tasks on the app)
 from photoshare_shared import aws
-from photoshare_shared.jobs import PROCESS_PHOTO_TASK
+from photoshare_shared.jobqueue import PROCESS_PHOTO_TASK
 from photoshare_worker import processing
 from photoshare_worker.celery_app import app
+from tests.support.faults import POISON_MARKER, SLOW_MARKER, arm_fault
 
-__all__ = ["app", "POISON_MARKER", "SLOW_MARKER", "arm_fault"]
-
-POISON_MARKER = b"PHOTOSHARE-POISON"
-SLOW_MARKER = b"PHOTOSHARE-SLOW"
+__all__ = ["app"]
 
 log = logging.getLogger("faulty_worker")
 
 _SLOW_S = float(os.environ.get("PHOTOSHARE_FAULT_SLOW_S", "4"))
 # Made here (in the main process, before the pool forks) so every pool process shares it.
 FAULT_DIR = Path(os.environ.get("PHOTOSHARE_FAULT_DIR") or tempfile.mkdtemp(prefix="photoshare-faults-"))
-
-
-def arm_fault(fault_dir: Path, operation: str, count: int, *, match: str = "", error: str = "") -> None:
-    """Make the next `count` calls of `operation` (e.g. "s3.PutObject") whose parameters contain `match` fail."""
-    fault_dir.mkdir(parents=True, exist_ok=True)
-    spec = {"remaining": count, "match": match, "error": error}
-    tmp = fault_dir / f".{operation}.tmp"
-    tmp.write_text(json.dumps(spec))
-    tmp.replace(fault_dir / operation)
 
 
 def _take_fault(operation: str, params: Any) -> dict[str, Any] | None:

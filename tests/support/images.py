@@ -1,10 +1,12 @@
 """Photos made by the tests themselves: camera-like JPEGs with EXIF, and other formats."""
 
 import itertools
+import random
 import struct
 import zlib
 from collections.abc import Sequence
 from io import BytesIO
+from typing import Any
 
 from PIL import ExifTags, Image, ImageDraw
 
@@ -42,6 +44,24 @@ def photo_bytes(
         image.save(out, "JPEG", quality=90, exif=tags.tobytes(), comment=f"photo {next(_SERIAL)}".encode())
     else:
         image.save(out, format)
+    return out.getvalue()
+
+
+def seeded_jpeg(width: int = 800, height: int = 600, *, marker: bytes | None = None, seed: int = 0) -> bytes:
+    """A JPEG of random rectangles, different for each `seed`; `marker` goes in a JPEG comment
+    (the fault markers of tests/support/faults.py)."""
+    rng = random.Random(seed)
+    image = Image.new("RGB", (width, height), (rng.randrange(256), rng.randrange(256), rng.randrange(256)))
+    draw = ImageDraw.Draw(image)
+    for _ in range(12):
+        x0, y0 = rng.randrange(width), rng.randrange(height)
+        x1, y1 = x0 + rng.randrange(width // 2 + 1), y0 + rng.randrange(height // 2 + 1)
+        draw.rectangle([x0, y0, x1, y1], fill=(rng.randrange(256), rng.randrange(256), rng.randrange(256)))
+    out = BytesIO()
+    options: dict[str, Any] = {"quality": 85}
+    if marker:
+        options["comment"] = marker
+    image.save(out, "JPEG", **options)
     return out.getvalue()
 
 

@@ -3,6 +3,7 @@
 The web publishes by task *name*; it never imports worker code.
 """
 
+import ssl
 from typing import Any
 
 from celery import Celery
@@ -28,6 +29,7 @@ def celery_config(settings: Settings) -> dict[str, Any]:
     """Celery settings shared by the publisher (web) and the consumer (worker)."""
     return {
         "broker_url": settings.redis_url,
+        **_tls(settings.redis_url),
         "broker_transport_options": {
             "visibility_timeout": settings.visibility_timeout_s,
             "socket_connect_timeout": 3,
@@ -58,6 +60,14 @@ def celery_config(settings: Settings) -> dict[str, Any]:
     }
 
 
+def _tls(redis_url: str) -> dict[str, Any]:
+    # A rediss:// broker (ElastiCache with encryption in transit): Celery refuses one without a
+    # certificate policy; verify the server's certificate against the system's trust store.
+    if not redis_url.startswith("rediss://"):
+        return {}
+    return {"broker_use_ssl": {"ssl_cert_reqs": ssl.CERT_REQUIRED}}
+
+
 class JobPublisher:
     """Publishes jobs to Redis by task name."""
 
@@ -69,7 +79,7 @@ class JobPublisher:
         )
         self._app.conf.update(config)
 
-    def process_photo(self, *, photo_id: str) -> None:
+    def enqueue_photo(self, *, photo_id: str) -> None:
         """Enqueue the processing of one photo (the payload is its id, never image bytes)."""
         self._app.send_task(PROCESS_PHOTO_TASK, args=[photo_id], queue=PHOTOS_QUEUE)
 

@@ -1,14 +1,15 @@
-"""Builds, from settings, everything web and worker talk to: S3, DynamoDB, Redis."""
+"""The backends web and worker talk to, built from settings: one repository per store (S3 store,
+DynamoDB catalog, Redis job queue and job figures)."""
 
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from photoshare_shared.attention import AttentionIndex
 from photoshare_shared.aws import make_client, make_table
-from photoshare_shared.catalog import PhotoCatalog
+from photoshare_shared.catalog.attention import AttentionIndex
+from photoshare_shared.catalog.photos import PhotoCatalog
 from photoshare_shared.jobmetrics import JobMetrics
-from photoshare_shared.jobs import JobPublisher
+from photoshare_shared.jobqueue import JobPublisher
 from photoshare_shared.outbox import JobOutbox
 from photoshare_shared.settings import Settings
 from photoshare_shared.store import PhotoStore
@@ -42,7 +43,7 @@ def build_catalog(settings: Settings) -> PhotoCatalog:
 
 
 @dataclass(frozen=True)
-class Services:
+class Backends:
     """Settings plus the S3 store, DynamoDB catalog and index, job publisher and job metrics."""
 
     settings: Settings
@@ -63,7 +64,7 @@ class Services:
         return build_upload_area(self.settings)
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> "Services":
+    def from_settings(cls, settings: Settings) -> "Backends":
         """Make every client from settings (no request is sent until one is used)."""
         table = make_table(settings)
         return cls(

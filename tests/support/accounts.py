@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import jwt
-import requests
 from moto.utilities.utils import load_resource
 
 from photoshare_shared.userpool import UserPoolIds, new_password
@@ -53,13 +52,6 @@ def create_account(cognito: Any, ids: UserPoolIds, username: str | None = None) 
         id_token=tokens["IdToken"],
         refresh_token=tokens["RefreshToken"],
     )
-
-
-def api_session(account: Account) -> requests.Session:
-    """A requests session whose every call carries the account's access token."""
-    session = requests.Session()
-    session.headers.update(account.bearer)
-    return session
 
 
 def _moto_jwks(kind: str) -> dict[str, Any]:
