@@ -16,61 +16,70 @@ from photoshare_shared import keys
 from tests.support.images import photo_bytes
 
 if TYPE_CHECKING:
-    from conftest import Stack
+    from collections.abc import Callable
+
+    from photoshare_devstack.stack import DevStack
+    from tests.support.client import ApiClient
 
 pytestmark = pytest.mark.integration
 
 MB = 1024 * 1024
 
 
-def signed_in_site(stack: Stack, account) -> Site:
+def signed_in_site(stack: DevStack, owner: ApiClient) -> Site:
     site = Site(stack.web_url)
-    site.sign_in(account.username, account.password)
+    site.sign_in(owner.account.username, owner.account.password)
     return site
 
 
-def photos_of(stack: Stack, account) -> list[dict]:
-    return stack.api_as(account).get(stack.url("/api/photos?owner=me"), timeout=10).json()["items"]
+def photos_of(owner: ApiClient) -> list[dict]:
+    return owner.get(owner.url("/api/photos?owner=me"), timeout=10).json()["items"]
 
 
-def wait_for_photos(stack: Stack, account, count: int, timeout: float = 30) -> list[dict]:
+def wait_for_photos(owner: ApiClient, count: int, timeout: float = 30) -> list[dict]:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        found = photos_of(stack, account)
+        found = photos_of(owner)
         if len(found) >= count and all(p["status"] in ("READY", "FAILED") for p in found):
             return found
         time.sleep(0.2)
-    pytest.fail(f"expected {count} settled photos, have {photos_of(stack, account)}")
+    pytest.fail(f"expected {count} settled photos, have {photos_of(owner)}")
 
 
-def test_an_object_copied_into_the_bucket_becomes_a_ready_photo(stack: Stack):
-    owner = stack.new_account()
+def test_an_object_copied_into_the_bucket_becomes_a_ready_photo(stack: DevStack, new_account: Callable[[], ApiClient]):
+    owner = new_account()
     # What `aws s3 cp IMG_0001.jpg s3://<bucket>/uploads/<username>/` does.
-    stack.s3.put_object(Bucket=stack.settings.bucket, Key=f"uploads/{owner.username}/IMG_0001.jpg", Body=photo_bytes())
-    stack.s3.put_object(Bucket=stack.settings.bucket, Key=f"uploads/{owner.username}/notes.jpg", Body=b"not a photo")
+    stack.s3.put_object(
+        Bucket=stack.settings.bucket, Key=f"uploads/{owner.account.username}/IMG_0001.jpg", Body=photo_bytes()
+    )
+    stack.s3.put_object(
+        Bucket=stack.settings.bucket, Key=f"uploads/{owner.account.username}/notes.jpg", Body=b"not a photo"
+    )
 
-    photos = {p["filename"]: p for p in wait_for_photos(stack, owner, 2)}
+    photos = {p["filename"]: p for p in wait_for_photos(owner, 2)}
 
     assert photos["IMG_0001.jpg"]["status"] == "READY"
     assert photos["IMG_0001.jpg"]["content_type"] == "image/jpeg"
     assert photos["notes.jpg"]["status"] == "FAILED" and "not a readable image" in photos["notes.jpg"]["error"]
     assert keys.original_key(photos["notes.jpg"]["id"]) not in stack.s3_keys()  # its bytes are removed
-    assert not any(key.startswith(f"uploads/{owner.username}/") for key in stack.s3_keys())
+    assert not stack.s3_keys(f"uploads/{owner.account.username}/")
 
 
-def test_the_cli_sends_straight_to_s3_and_skips_what_is_there(stack: Stack, tmp_path: Path):
-    owner = stack.new_account()
+def test_the_cli_sends_straight_to_s3_and_skips_what_is_there(
+    stack: DevStack, new_account: Callable[[], ApiClient], tmp_path: Path
+):
+    owner = new_account()
     for n in range(3):
         (tmp_path / f"{n}.jpg").write_bytes(photo_bytes())
-    book = ResumeBook(tmp_path / "resume.json", site=stack.web_url, username=owner.username)
+    book = ResumeBook(tmp_path / "resume.json", site=stack.web_url, username=owner.account.username)
     paths = sorted(tmp_path.glob("*.jpg"))
 
     first = Uploader(signed_in_site(stack, owner), book, show_progress=False).run(paths)
     again = Uploader(signed_in_site(stack, owner), book, show_progress=False).run(paths)
 
     assert first.count(Result.UPLOADED) == 3 and again.count(Result.DUPLICATE) == 3
-    assert {p["status"] for p in wait_for_photos(stack, owner, 3)} == {"READY"}
-    assert len(photos_of(stack, owner)) == 3  # completion and the S3 event made one photo each
+    assert {p["status"] for p in wait_for_photos(owner, 3)} == {"READY"}
+    assert len(photos_of(owner)) == 3  # completion and the S3 event made one photo each
 
 
 class CutOff(Site):
@@ -90,15 +99,17 @@ class CutOff(Site):
         return super().put_part(url, data)
 
 
-def test_a_20_mb_upload_cut_at_60_percent_resumes_with_at_most_a_tenth_more(stack: Stack, tmp_path: Path):
-    owner = stack.new_account()
+def test_a_20_mb_upload_cut_at_60_percent_resumes_with_at_most_a_tenth_more(
+    stack: DevStack, new_account: Callable[[], ApiClient], tmp_path: Path
+):
+    owner = new_account()
     path = tmp_path / "big.jpg"
     image = photo_bytes(2000, 1500)
     path.write_bytes(image + b"\0" * (20 * MB - len(image)))  # 20 MB; JPEG readers stop at the end marker
     size = path.stat().st_size
-    book = ResumeBook(tmp_path / "resume.json", site=stack.web_url, username=owner.username)
+    book = ResumeBook(tmp_path / "resume.json", site=stack.web_url, username=owner.account.username)
     cut = CutOff(stack.web_url, cut_at=int(size * 0.6))
-    cut.sign_in(owner.username, owner.password)
+    cut.sign_in(owner.account.username, owner.account.password)
 
     with pytest.raises(KeyboardInterrupt):
         Uploader(cut, book, jobs=1, part_jobs=1, show_progress=False).run([path])
@@ -107,5 +118,5 @@ def test_a_20_mb_upload_cut_at_60_percent_resumes_with_at_most_a_tenth_more(stac
     assert resumed.count(Result.UPLOADED) == 1 and resumed.outcomes[0].resumed
     total = cut.sent + resumed.bytes_sent
     assert total <= 1.1 * size, f"{total / size:.3f} x the file"
-    [photo] = wait_for_photos(stack, owner, 1)
+    [photo] = wait_for_photos(owner, 1)
     assert (photo["status"], photo["size_bytes"]) == ("READY", size)
