@@ -54,9 +54,9 @@ def aws_clients(app: Any) -> list[Any]:
     backends = app.extensions["photoshare"]
     found = []
     for holder in vars(backends).values():
-        for name in ("client", "signer", "_table"):
+        for name in ("client", "signer", "table"):
             obj = getattr(holder, name, None)
-            client = getattr(getattr(obj, "meta", None), "client", obj) if name == "_table" else obj
+            client = getattr(getattr(obj, "meta", None), "client", obj) if name == "table" else obj
             if client is not None and hasattr(client, "meta") and client not in found:
                 found.append(client)
     return found

@@ -7,11 +7,11 @@ set -euo pipefail
 
 release=$(realpath "$1")
 role=$2
-state=/etc/photoshare
-# shellcheck source=/dev/null
-# As deploy.sh, plus PHOTOSHARE_SITE_URL, PHOTOSHARE_SESSION_SECRET_ARN, BROKER_HOST, BROKER_PORT, BROKER_AUTH_SECRET_ARN,
-# WORKER_GROUP and WORKER_DRAIN_HOOK (from the stack's launch template)
-source "$state/deploy.env"
+# shellcheck source=deploy/host/common.sh
+# deploy.env has, besides what common.sh lists: PHOTOSHARE_SITE_URL, PHOTOSHARE_SESSION_SECRET_ARN,
+# BROKER_HOST, BROKER_PORT, BROKER_AUTH_SECRET_ARN, WORKER_GROUP and WORKER_DRAIN_HOOK (from the
+# stack's launch template)
+source "$release/deploy/host/common.sh"
 
 case "$role" in
   web) build=(web proxy); services=(web proxy) ;;
@@ -22,28 +22,16 @@ esac
 
 bash "$release/deploy/host/install-compose.sh"
 
-secret() {
-  aws secretsmanager get-secret-value --region "$AWS_REGION" --secret-id "$1" --query SecretString --output text
-}
-
 # rediss://: TLS to ElastiCache, its certificate checked (photoshare_shared.jobs); the token is
 # letters and digits only, so it needs no escaping in the URL.
 umask 077
 {
-  echo "AWS_REGION=$AWS_REGION"
-  echo "PHOTOSHARE_BUCKET=$PHOTOSHARE_BUCKET"
-  echo "PHOTOSHARE_TABLE=$PHOTOSHARE_TABLE"
-  echo "PHOTOSHARE_COGNITO_USER_POOL_ID=$PHOTOSHARE_COGNITO_USER_POOL_ID"
-  echo "PHOTOSHARE_COGNITO_CLIENT_ID=$PHOTOSHARE_COGNITO_CLIENT_ID"
-  echo "PHOTOSHARE_METRICS_STACK=$PHOTOSHARE_METRICS_STACK"
+  shared_compose_env
   echo "PHOTOSHARE_SECRET_KEY=$(secret "$PHOTOSHARE_SESSION_SECRET_ARN")"
   echo "PHOTOSHARE_ORIGIN_SECRET=$(secret "$PHOTOSHARE_ORIGIN_SECRET_ARN")"
   echo "REDIS_URL=rediss://:$(secret "$BROKER_AUTH_SECRET_ARN")@$BROKER_HOST:$BROKER_PORT/0"
   # CloudFront, the load balancer and the instance's nginx each add to X-Forwarded-For.
   echo "PHOTOSHARE_TRUSTED_PROXIES=3"
-  echo "WEB_BIND=0.0.0.0"
-  echo "WEB_PORT=80"
-  echo "IMAGE_TAG=$APP_VERSION"
 } > "$state/compose.env"
 
 # The load balancer sets X-Forwarded-Proto to its own listener's scheme (http), so the web cannot
@@ -52,8 +40,6 @@ umask 077
 export PHOTOSHARE_SITE_URL
 
 # --no-deps: the broker is ElastiCache, not the compose file's redis container.
-compose=(docker compose --project-name photoshare --project-directory "$release"
-         -f "$release/compose.yaml" -f "$release/compose.aws.yaml" --env-file "$state/compose.env")
 "${compose[@]}" build "${build[@]}"
 "${compose[@]}" up -d --no-deps "${services[@]}"
 ln -sfn "$release" /opt/photoshare/current
@@ -65,16 +51,8 @@ if [ "$role" = worker ]; then
 fi
 
 if [ "$role" = web ]; then
-  for _ in $(seq 1 60); do
-    if curl -fsS --max-time 5 http://127.0.0.1:80/healthz >/dev/null; then
-      echo "photoshare $APP_VERSION ($role) is serving"
-      exit 0
-    fi
-    sleep 5
-  done
-  echo "photoshare $APP_VERSION: web did not answer /healthz within 5 minutes" >&2
-  "${compose[@]}" ps >&2
-  exit 1
+  wait_until_serving "$APP_VERSION ($role)" || exit 1
+  exit 0
 fi
 "${compose[@]}" ps
 echo "photoshare $APP_VERSION ($role) is running"

@@ -10,9 +10,8 @@
 set -uo pipefail
 
 release=$(realpath "$1")
-state=/etc/photoshare
-# shellcheck source=/dev/null
-source "$state/deploy.env"
+# shellcheck source=deploy/host/common.sh
+source "$release/deploy/host/common.sh"
 
 imds() {
   local token
@@ -25,8 +24,7 @@ until [ "$(imds autoscaling/target-lifecycle-state 2>/dev/null)" = Terminated ];
 done
 
 echo "scale-in: stopping the worker warmly"
-docker compose --project-name photoshare --project-directory "$release" \
-  -f "$release/compose.yaml" -f "$release/compose.aws.yaml" --env-file "$state/compose.env" stop worker
+"${compose[@]}" stop worker
 aws autoscaling complete-lifecycle-action --region "$AWS_REGION" \
   --auto-scaling-group-name "$WORKER_GROUP" --lifecycle-hook-name "$WORKER_DRAIN_HOOK" \
   --instance-id "$(imds instance-id)" --lifecycle-action-result CONTINUE

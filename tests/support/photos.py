@@ -1,9 +1,11 @@
-"""Photo items as the worker leaves them, for the tests and the bench that fill a table without running jobs."""
+"""Photo items made directly, for the tests and the bench that fill a table without uploading or running jobs."""
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from photoshare_shared.catalog.item import to_item
-from photoshare_shared.photo import Photo, Status, Thumbnail
+from photoshare_shared.keys import new_photo_id
+from photoshare_shared.photo import Photo, Status, Thumbnail, iso_utc
 
 
 def ready_item(photo_id: str, filename: str, stamp: str, **fields: Any) -> dict[str, Any]:
@@ -27,3 +29,19 @@ def ready_item(photo_id: str, filename: str, stamp: str, **fields: Any) -> dict[
         },
     }
     return to_item(Photo(**{**photo, **fields}))
+
+
+def add_queued(catalog: Any, *, age_s: float = 0, unsent: bool = False) -> str:
+    """Store a QUEUED photo uploaded `age_s` seconds ago (its job kept unsent if asked); its id."""
+    moment = iso_utc(datetime.now(UTC) - timedelta(seconds=age_s))
+    photo = Photo(
+        photo_id=new_photo_id(),
+        filename="a.jpg",
+        content_type="image/jpeg",
+        size_bytes=1,
+        created_at=moment,
+        queued_at=moment,
+        job_unsent=unsent,
+    )
+    catalog.add(photo=photo)
+    return photo.photo_id

@@ -24,15 +24,19 @@ on the real template against moto:
   email subscription and the security group egress rules are records of their resolved properties
   (the broker with a made-up primary endpoint): moto's CloudFormation has no model for them.
 
-moto finds models through `CloudFormationModel.__subclasses__()` (direct subclasses only), cached
-by an lru_cache on first use. Importing this module defines them and clears those caches, so it
-must be imported before the first stack is created (the deploy tests import it at the top).
+Each of these types is one `Kind`: how its resource is made (its physical id and attributes),
+updated and deleted; `_model` turns a Kind into the model moto drives. moto finds models through
+`CloudFormationModel.__subclasses__()` (direct subclasses only), cached by an lru_cache on first
+use. Importing this module defines them and clears those caches, so it must be imported before the
+first stack is created (the deploy tests' conftest.py imports it).
 """
 
 import json
 import secrets
 import string
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
 import boto3
 from moto.cloudformation import parsing
@@ -41,50 +45,85 @@ from moto.core.common_models import CloudFormationModel
 from moto.elbv2.models import FakeLoadBalancer, FakeTargetGroup
 from moto.secretsmanager.models import secretsmanager_backends
 
-
-def _cognito(account_id: str, region_name: str) -> CognitoIdpBackend:
-    return cognitoidp_backends[account_id][region_name]
+Made = tuple[str, dict[str, str]]  # a resource's physical id (its Ref) and its attributes (Fn::GetAtt)
 
 
-def _pool_settings(cloudformation_json: dict[str, Any]) -> dict[str, Any]:
-    """CreateUserPool/UpdateUserPool arguments from the resource's properties, less the name."""
-    return {k: v for k, v in cloudformation_json["Properties"].items() if k != "UserPoolName"}
+def _record(resource: "_Shim") -> Made:
+    """A made-up id (the resource's name, lowercased, and a random suffix) and no attributes."""
+    return f"{resource.name.lower()}-{secrets.token_hex(4)}", {}
 
 
-# moto's model registry files every model under the second part of its module name (moto.<service>...).
-_MODULE = f"tests.{__name__}"
+def _nothing(resource: "_Shim", *properties: dict[str, Any]) -> None:
+    pass
+
+
+@dataclass(frozen=True)
+class Kind:
+    """How the model of one resource type makes, updates and deletes a resource. The defaults keep
+    a record only: the resolved properties (kept current by the model) under a made-up id."""
+
+    type: str
+    name_property: str = ""
+    attributes: tuple[str, ...] = ()
+    make: Callable[["_Shim"], Made] = _record
+    update: Callable[["_Shim", dict[str, Any]], None] = _nothing  # before the new properties are kept
+    delete: Callable[["_Shim"], None] = _nothing
 
 
 class _Shim:
-    """What the models share: their type, name property and attributes come from class constants,
-    they are ready as soon as made, and moto deletes them through delete()."""
+    """One resource of a type moto lacks, as moto's CloudFormation drives it: what it does is its
+    KIND's; every type lists what it made, by physical id, in its own `made` (what the tests read)."""
 
-    TYPE = ""
-    NAME_PROPERTY = ""
-    ATTRIBUTES: tuple[str, ...] = ()
-    id: str
+    KIND: ClassVar[Kind]
+    made: ClassVar[dict[str, "_Shim"]]
+
+    def __init__(self, name: str, properties: dict[str, Any], account_id: str, region_name: str) -> None:
+        self.name, self.properties, self.account_id, self.region_name = name, properties, account_id, region_name
+        self.id, self.attributes = self.KIND.make(self)
+        self.made[self.id] = self
 
     @classmethod
     def cloudformation_type(cls) -> str:
-        return cls.TYPE
+        return cls.KIND.type
 
     @classmethod
     def cloudformation_name_type(cls) -> str:
-        return cls.NAME_PROPERTY
+        return cls.KIND.name_property
 
     @classmethod
     def has_cfn_attr(cls, attr: str) -> bool:
-        return attr in cls.ATTRIBUTES
+        return attr in cls.KIND.attributes
 
     @property
     def physical_resource_id(self) -> str:
         return self.id
 
     def get_cfn_attribute(self, attribute_name: str) -> str:
-        return self.cfn_attributes()[attribute_name]
+        return self.attributes[attribute_name]
 
-    def cfn_attributes(self) -> dict[str, str]:
-        raise NotImplementedError
+    @classmethod
+    def create_from_cloudformation_json(  # type: ignore[misc]
+        cls,
+        resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+        **kwargs: Any,
+    ) -> "_Shim":
+        return cls(resource_name, cloudformation_json["Properties"], account_id, region_name)
+
+    @classmethod
+    def update_from_cloudformation_json(  # type: ignore[misc]
+        cls,
+        original_resource: "_Shim",
+        new_resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+    ) -> "_Shim":
+        cls.KIND.update(original_resource, cloudformation_json["Properties"])
+        original_resource.properties = cloudformation_json["Properties"]
+        return original_resource
 
     @classmethod
     def delete_from_cloudformation_json(  # type: ignore[misc]
@@ -92,319 +131,181 @@ class _Shim:
     ) -> None:
         raise NotImplementedError("deleted through delete()")
 
+    def delete(self, account_id: str, region_name: str) -> None:
+        self.KIND.delete(self)
+        self.made.pop(self.id, None)
+
     def is_created(self) -> bool:
         return True
 
 
-class CognitoUserPool(_Shim, CloudFormationModel):
-    """AWS::Cognito::UserPool as a pool in moto's cognito-idp; deletion protection holds."""
-
-    __module__ = _MODULE
-    TYPE, NAME_PROPERTY = "AWS::Cognito::UserPool", "UserPoolName"
-    ATTRIBUTES = ("Arn", "ProviderName", "ProviderURL", "UserPoolId")
-
-    def __init__(self, account_id: str, region_name: str, pool_id: str) -> None:
-        self.account_id, self.region_name, self.id = account_id, region_name, pool_id
-
-    def cfn_attributes(self) -> dict[str, str]:
-        provider = f"cognito-idp.{self.region_name}.amazonaws.com/{self.id}"
-        arn = _cognito(self.account_id, self.region_name).describe_user_pool(self.id).arn
-        return {"Arn": arn, "ProviderName": provider, "ProviderURL": f"https://{provider}", "UserPoolId": self.id}
-
-    @classmethod
-    def create_from_cloudformation_json(  # type: ignore[misc]
-        cls,
-        resource_name: str,
-        cloudformation_json: dict[str, Any],
-        account_id: str,
-        region_name: str,
-        **kwargs: Any,
-    ) -> "CognitoUserPool":
-        pool = _cognito(account_id, region_name).create_user_pool(resource_name, _pool_settings(cloudformation_json))
-        return cls(account_id, region_name, pool.id)
-
-    @classmethod
-    def update_from_cloudformation_json(  # type: ignore[misc]
-        cls,
-        original_resource: "CognitoUserPool",
-        new_resource_name: str,
-        cloudformation_json: dict[str, Any],
-        account_id: str,
-        region_name: str,
-    ) -> "CognitoUserPool":
-        backend = _cognito(account_id, region_name)
-        backend.update_user_pool(original_resource.id, _pool_settings(cloudformation_json))
-        return original_resource
-
-    def delete(self, account_id: str, region_name: str) -> None:
-        backend = _cognito(account_id, region_name)
-        if backend.describe_user_pool(self.id).extended_config.get("DeletionProtection") == "ACTIVE":
-            raise ValueError(f"user pool {self.id} has deletion protection")
-        backend.delete_user_pool(self.id)
+# moto's model registry files every model under the second part of its module name (moto.<service>...).
+_MODULE = f"tests.{__name__}"
 
 
-class CognitoUserPoolClient(_Shim, CloudFormationModel):
-    """AWS::Cognito::UserPoolClient as an app client of the pool in moto's cognito-idp."""
-
-    __module__ = _MODULE
-    TYPE, ATTRIBUTES = "AWS::Cognito::UserPoolClient", ("ClientId",)
-
-    def __init__(self, pool_id: str, client_id: str) -> None:
-        self.pool_id, self.id = pool_id, client_id
-
-    def cfn_attributes(self) -> dict[str, str]:
-        return {"ClientId": self.id}
-
-    @classmethod
-    def create_from_cloudformation_json(  # type: ignore[misc]
-        cls,
-        resource_name: str,
-        cloudformation_json: dict[str, Any],
-        account_id: str,
-        region_name: str,
-        **kwargs: Any,
-    ) -> "CognitoUserPoolClient":
-        settings = dict(cloudformation_json["Properties"])
-        pool_id, secret = settings.pop("UserPoolId"), settings.pop("GenerateSecret", False)
-        client = _cognito(account_id, region_name).create_user_pool_client(pool_id, secret, settings)
-        return cls(pool_id, client.id)
-
-    @classmethod
-    def update_from_cloudformation_json(  # type: ignore[misc]
-        cls,
-        original_resource: "CognitoUserPoolClient",
-        new_resource_name: str,
-        cloudformation_json: dict[str, Any],
-        account_id: str,
-        region_name: str,
-    ) -> "CognitoUserPoolClient":
-        fixed = ("UserPoolId", "GenerateSecret")
-        settings = {k: v for k, v in cloudformation_json["Properties"].items() if k not in fixed}
-        backend = _cognito(account_id, region_name)
-        backend.update_user_pool_client(original_resource.pool_id, original_resource.id, settings)
-        return original_resource
-
-    def delete(self, account_id: str, region_name: str) -> None:
-        _cognito(account_id, region_name).delete_user_pool_client(self.pool_id, self.id)
+def _model(name: str, kind: Kind) -> Any:
+    """A direct subclass of CloudFormationModel, made through its metaclass: moto finds models so."""
+    namespace = {"KIND": kind, "made": {}, "__module__": _MODULE, "__qualname__": name}
+    return type(CloudFormationModel)(name, (_Shim, CloudFormationModel), namespace)
 
 
-class CloudFrontDistribution(_Shim, CloudFormationModel):
-    """AWS::CloudFront::Distribution as a record: an id, a DomainName and the resolved configuration."""
-
-    __module__ = _MODULE
-    TYPE, ATTRIBUTES = "AWS::CloudFront::Distribution", ("DomainName", "Id")
-    made: dict[str, "CloudFrontDistribution"] = {}  # by id: what the tests read
-
-    def __init__(self, properties: dict[str, Any]) -> None:
-        self.id = "E" + secrets.token_hex(6).upper()
-        self.domain_name = f"d{secrets.token_hex(7)}.cloudfront.net"
-        self.properties = properties
-        self.made[self.id] = self
-
-    def cfn_attributes(self) -> dict[str, str]:
-        return {"DomainName": self.domain_name, "Id": self.id}
-
-    @classmethod
-    def create_from_cloudformation_json(  # type: ignore[misc]
-        cls,
-        resource_name: str,
-        cloudformation_json: dict[str, Any],
-        account_id: str,
-        region_name: str,
-        **kwargs: Any,
-    ) -> "CloudFrontDistribution":
-        return cls(cloudformation_json["Properties"])
-
-    @classmethod
-    def update_from_cloudformation_json(  # type: ignore[misc]
-        cls,
-        original_resource: "CloudFrontDistribution",
-        new_resource_name: str,
-        cloudformation_json: dict[str, Any],
-        account_id: str,
-        region_name: str,
-    ) -> "CloudFrontDistribution":
-        original_resource.properties = cloudformation_json["Properties"]
-        return original_resource
-
-    def delete(self, account_id: str, region_name: str) -> None:
-        self.made.pop(self.id, None)
+# Cognito: the pool and its client in moto's cognito-idp, made from the template's properties.
 
 
-class CloudFrontVpcOrigin(_Shim, CloudFormationModel):
-    """AWS::CloudFront::VpcOrigin as a record: an id, an ARN and the resolved configuration."""
-
-    __module__ = _MODULE
-    TYPE, ATTRIBUTES = "AWS::CloudFront::VpcOrigin", ("Arn", "Id")
-    made: dict[str, "CloudFrontVpcOrigin"] = {}  # by id: what the tests read
-
-    def __init__(self, account_id: str, properties: dict[str, Any]) -> None:
-        self.id = "vo_" + secrets.token_hex(10)
-        self.arn = f"arn:aws:cloudfront::{account_id}:vpcorigin/{self.id}"
-        self.properties = properties
-        self.made[self.id] = self
-
-    def cfn_attributes(self) -> dict[str, str]:
-        return {"Arn": self.arn, "Id": self.id}
-
-    @classmethod
-    def create_from_cloudformation_json(  # type: ignore[misc]
-        cls,
-        resource_name: str,
-        cloudformation_json: dict[str, Any],
-        account_id: str,
-        region_name: str,
-        **kwargs: Any,
-    ) -> "CloudFrontVpcOrigin":
-        return cls(account_id, cloudformation_json["Properties"])
-
-    @classmethod
-    def update_from_cloudformation_json(  # type: ignore[misc]
-        cls,
-        original_resource: "CloudFrontVpcOrigin",
-        new_resource_name: str,
-        cloudformation_json: dict[str, Any],
-        account_id: str,
-        region_name: str,
-    ) -> "CloudFrontVpcOrigin":
-        original_resource.properties = cloudformation_json["Properties"]
-        return original_resource
-
-    def delete(self, account_id: str, region_name: str) -> None:
-        self.made.pop(self.id, None)
+def _cognito(resource: _Shim) -> CognitoIdpBackend:
+    return cognitoidp_backends[resource.account_id][resource.region_name]
 
 
-class SecretsManagerSecret(_Shim, CloudFormationModel):
-    """AWS::SecretsManager::Secret as a secret in moto's secretsmanager, its value generated."""
-
-    __module__ = _MODULE
-    TYPE, NAME_PROPERTY, ATTRIBUTES = "AWS::SecretsManager::Secret", "Name", ("Id",)
-
-    def __init__(self, arn: str) -> None:
-        self.id = arn  # Ref of a secret is its ARN
-
-    def cfn_attributes(self) -> dict[str, str]:
-        return {"Id": self.id}
-
-    @classmethod
-    def create_from_cloudformation_json(  # type: ignore[misc]
-        cls,
-        resource_name: str,
-        cloudformation_json: dict[str, Any],
-        account_id: str,
-        region_name: str,
-        **kwargs: Any,
-    ) -> "SecretsManagerSecret":
-        generate = cloudformation_json["Properties"].get("GenerateSecretString", {})
-        alphabet = string.ascii_letters + string.digits
-        value = "".join(secrets.choice(alphabet) for _ in range(int(generate.get("PasswordLength", 32))))
-        backend = secretsmanager_backends[account_id][region_name]
-        made = backend.create_secret(
-            name=f"{resource_name}-{secrets.token_hex(6)}",
-            secret_string=value,
-            secret_binary=None,
-            description=cloudformation_json["Properties"].get("Description"),
-            tags=None,
-            kms_key_id=None,
-            client_request_token=None,
-            replica_regions=[],
-            force_overwrite=False,
-        )
-        return cls(json.loads(made)["ARN"])
-
-    @classmethod
-    def update_from_cloudformation_json(  # type: ignore[misc]
-        cls,
-        original_resource: "SecretsManagerSecret",
-        new_resource_name: str,
-        cloudformation_json: dict[str, Any],
-        account_id: str,
-        region_name: str,
-    ) -> "SecretsManagerSecret":
-        return original_resource  # the value is kept, as CloudFormation keeps a generated one
-
-    def delete(self, account_id: str, region_name: str) -> None:
-        secretsmanager_backends[account_id][region_name].delete_secret(
-            secret_id=self.id, recovery_window_in_days=None, force_delete_without_recovery=True
-        )
+def _pool_settings(properties: dict[str, Any]) -> dict[str, Any]:
+    """CreateUserPool/UpdateUserPool arguments from the resource's properties, less the name."""
+    return {k: v for k, v in properties.items() if k != "UserPoolName"}
 
 
-class _Record(_Shim):
-    """A resource kept only as its resolved properties, with an id and the attributes named below."""
-
-    made: dict[str, "_Record"]
-
-    def __init__(self, resource_name: str, properties: dict[str, Any]) -> None:
-        self.id = f"{resource_name.lower()}-{secrets.token_hex(4)}"
-        self.properties = properties
-        self.made[self.id] = self
-
-    def cfn_attributes(self) -> dict[str, str]:
-        return {}
-
-    @classmethod
-    def create_from_cloudformation_json(  # type: ignore[misc]
-        cls,
-        resource_name: str,
-        cloudformation_json: dict[str, Any],
-        account_id: str,
-        region_name: str,
-        **kwargs: Any,
-    ) -> "_Record":
-        return cls(resource_name, cloudformation_json.get("Properties", {}))
-
-    @classmethod
-    def update_from_cloudformation_json(  # type: ignore[misc]
-        cls,
-        original_resource: "_Record",
-        new_resource_name: str,
-        cloudformation_json: dict[str, Any],
-        account_id: str,
-        region_name: str,
-    ) -> "_Record":
-        original_resource.properties = cloudformation_json.get("Properties", {})
-        return original_resource
-
-    def delete(self, account_id: str, region_name: str) -> None:
-        self.made.pop(self.id, None)
+def _make_pool(resource: _Shim) -> Made:
+    pool = _cognito(resource).create_user_pool(resource.name, _pool_settings(resource.properties))
+    provider = f"cognito-idp.{resource.region_name}.amazonaws.com/{pool.id}"
+    return pool.id, {
+        "Arn": pool.arn,
+        "ProviderName": provider,
+        "ProviderURL": f"https://{provider}",
+        "UserPoolId": pool.id,
+    }
 
 
-class ElastiCacheReplicationGroup(_Record, CloudFormationModel):
-    __module__ = _MODULE
-    """AWS::ElastiCache::ReplicationGroup: a record with a primary endpoint address. moto's Fn::Sub
-    passes only the second part of ${Broker.PrimaryEndPoint.Address}, so "PrimaryEndPoint" is it too."""
-
-    TYPE = "AWS::ElastiCache::ReplicationGroup"
-    ATTRIBUTES = ("PrimaryEndPoint.Address", "PrimaryEndPoint")
-    made: dict[str, _Record] = {}
-
-    def cfn_attributes(self) -> dict[str, str]:
-        address = f"master.{self.id}.cache.amazonaws.com"
-        return {"PrimaryEndPoint.Address": address, "PrimaryEndPoint": address}
+def _delete_pool(resource: _Shim) -> None:
+    backend = _cognito(resource)
+    if backend.describe_user_pool(resource.id).extended_config.get("DeletionProtection") == "ACTIVE":
+        raise ValueError(f"user pool {resource.id} has deletion protection")
+    backend.delete_user_pool(resource.id)
 
 
-class ElastiCacheSubnetGroup(_Record, CloudFormationModel):
-    __module__ = _MODULE
-    TYPE = "AWS::ElastiCache::SubnetGroup"
-    made: dict[str, _Record] = {}
+CognitoUserPool = _model(
+    "CognitoUserPool",
+    Kind(
+        "AWS::Cognito::UserPool",
+        name_property="UserPoolName",
+        attributes=("Arn", "ProviderName", "ProviderURL", "UserPoolId"),
+        make=_make_pool,
+        update=lambda pool, properties: _cognito(pool).update_user_pool(pool.id, _pool_settings(properties)),
+        delete=_delete_pool,
+    ),
+)
+
+_CLIENT_FIXED = ("UserPoolId", "GenerateSecret")  # the client's pool and whether it has a secret
 
 
-class ElastiCacheParameterGroup(_Record, CloudFormationModel):
-    __module__ = _MODULE
-    TYPE = "AWS::ElastiCache::ParameterGroup"
-    made: dict[str, _Record] = {}
+def _make_client(resource: _Shim) -> Made:
+    settings = {k: v for k, v in resource.properties.items() if k not in _CLIENT_FIXED}
+    pool_id, secret = resource.properties["UserPoolId"], resource.properties.get("GenerateSecret", False)
+    client = _cognito(resource).create_user_pool_client(pool_id, secret, settings)
+    return client.id, {"ClientId": client.id}
 
 
-class SnsSubscription(_Record, CloudFormationModel):
-    __module__ = _MODULE
-    TYPE = "AWS::SNS::Subscription"
-    made: dict[str, _Record] = {}
+def _update_client(client: _Shim, properties: dict[str, Any]) -> None:
+    settings = {k: v for k, v in properties.items() if k not in _CLIENT_FIXED}
+    _cognito(client).update_user_pool_client(client.properties["UserPoolId"], client.id, settings)
 
 
-class SecurityGroupEgress(_Record, CloudFormationModel):
-    __module__ = _MODULE
-    TYPE = "AWS::EC2::SecurityGroupEgress"
-    made: dict[str, _Record] = {}
+CognitoUserPoolClient = _model(
+    "CognitoUserPoolClient",
+    Kind(
+        "AWS::Cognito::UserPoolClient",
+        attributes=("ClientId",),
+        make=_make_client,
+        update=_update_client,
+        delete=lambda client: _cognito(client).delete_user_pool_client(client.properties["UserPoolId"], client.id),
+    ),
+)
+
+
+# CloudFront: records of the resolved configuration with an id; nothing serves them.
+
+
+def _make_distribution(resource: _Shim) -> Made:
+    distribution_id = "E" + secrets.token_hex(6).upper()
+    return distribution_id, {"DomainName": f"d{secrets.token_hex(7)}.cloudfront.net", "Id": distribution_id}
+
+
+def _make_vpc_origin(resource: _Shim) -> Made:
+    origin_id = "vo_" + secrets.token_hex(10)
+    return origin_id, {"Arn": f"arn:aws:cloudfront::{resource.account_id}:vpcorigin/{origin_id}", "Id": origin_id}
+
+
+CloudFrontDistribution = _model(
+    "CloudFrontDistribution",
+    Kind("AWS::CloudFront::Distribution", attributes=("DomainName", "Id"), make=_make_distribution),
+)
+CloudFrontVpcOrigin = _model(
+    "CloudFrontVpcOrigin", Kind("AWS::CloudFront::VpcOrigin", attributes=("Arn", "Id"), make=_make_vpc_origin)
+)
+
+
+# Secrets Manager: a secret in moto's secretsmanager, its value as GenerateSecretString asks; an
+# update keeps the value, as CloudFormation keeps a generated one.
+
+
+def _make_secret(resource: _Shim) -> Made:
+    generate = resource.properties.get("GenerateSecretString", {})
+    alphabet = string.ascii_letters + string.digits
+    value = "".join(secrets.choice(alphabet) for _ in range(int(generate.get("PasswordLength", 32))))
+    made = secretsmanager_backends[resource.account_id][resource.region_name].create_secret(
+        name=f"{resource.name}-{secrets.token_hex(6)}",
+        secret_string=value,
+        secret_binary=None,
+        description=resource.properties.get("Description"),
+        tags=None,
+        kms_key_id=None,
+        client_request_token=None,
+        replica_regions=[],
+        force_overwrite=False,
+    )
+    arn = json.loads(made)["ARN"]  # Ref of a secret is its ARN
+    return arn, {"Id": arn}
+
+
+def _delete_secret(resource: _Shim) -> None:
+    secretsmanager_backends[resource.account_id][resource.region_name].delete_secret(
+        secret_id=resource.id, recovery_window_in_days=None, force_delete_without_recovery=True
+    )
+
+
+SecretsManagerSecret = _model(
+    "SecretsManagerSecret",
+    Kind(
+        "AWS::SecretsManager::Secret",
+        name_property="Name",
+        attributes=("Id",),
+        make=_make_secret,
+        delete=_delete_secret,
+    ),
+)
+
+
+# The scaled topology's records. moto's Fn::Sub passes only the second part of
+# ${Broker.PrimaryEndPoint.Address}, so the broker's "PrimaryEndPoint" is its address too.
+
+
+def _make_broker(resource: _Shim) -> Made:
+    broker_id, _ = _record(resource)
+    address = f"master.{broker_id}.cache.amazonaws.com"
+    return broker_id, {"PrimaryEndPoint.Address": address, "PrimaryEndPoint": address}
+
+
+ElastiCacheReplicationGroup = _model(
+    "ElastiCacheReplicationGroup",
+    Kind(
+        "AWS::ElastiCache::ReplicationGroup",
+        attributes=("PrimaryEndPoint.Address", "PrimaryEndPoint"),
+        make=_make_broker,
+    ),
+)
+ElastiCacheSubnetGroup = _model("ElastiCacheSubnetGroup", Kind("AWS::ElastiCache::SubnetGroup"))
+ElastiCacheParameterGroup = _model("ElastiCacheParameterGroup", Kind("AWS::ElastiCache::ParameterGroup"))
+SnsSubscription = _model("SnsSubscription", Kind("AWS::SNS::Subscription"))
+SecurityGroupEgress = _model("SecurityGroupEgress", Kind("AWS::EC2::SecurityGroupEgress"))
+
+
+# Alarms and scaling policies: made through moto's own API from the template's properties.
 
 
 def _numbers(properties: dict[str, Any], *names: str) -> dict[str, Any]:
@@ -412,109 +313,75 @@ def _numbers(properties: dict[str, Any], *names: str) -> dict[str, Any]:
     return {k: (float(v) if k in names else v) for k, v in properties.items()}
 
 
-class CloudWatchAlarm(_Shim, CloudFormationModel):
-    """AWS::CloudWatch::Alarm as an alarm in moto's cloudwatch (PutMetricAlarm with its properties)."""
-
-    __module__ = _MODULE
-    TYPE, NAME_PROPERTY, ATTRIBUTES = "AWS::CloudWatch::Alarm", "AlarmName", ("Arn",)
-
-    def __init__(self, region_name: str, name: str) -> None:
-        self.region_name, self.id = region_name, name
-
-    def cfn_attributes(self) -> dict[str, str]:
-        [alarm] = _api("cloudwatch", self.region_name).describe_alarms(AlarmNames=[self.id])["MetricAlarms"]
-        return {"Arn": alarm["AlarmArn"]}
-
-    @classmethod
-    def _put(cls, region_name: str, properties: dict[str, Any]) -> None:
-        _api("cloudwatch", region_name).put_metric_alarm(**_numbers(properties, "Threshold"))
-
-    @classmethod
-    def create_from_cloudformation_json(  # type: ignore[misc]
-        cls,
-        resource_name: str,
-        cloudformation_json: dict[str, Any],
-        account_id: str,
-        region_name: str,
-        **kwargs: Any,
-    ) -> "CloudWatchAlarm":
-        properties = {"AlarmName": resource_name, **cloudformation_json["Properties"]}
-        cls._put(region_name, properties)
-        return cls(region_name, properties["AlarmName"])
-
-    @classmethod
-    def update_from_cloudformation_json(  # type: ignore[misc]
-        cls,
-        original_resource: "CloudWatchAlarm",
-        new_resource_name: str,
-        cloudformation_json: dict[str, Any],
-        account_id: str,
-        region_name: str,
-    ) -> "CloudWatchAlarm":
-        properties = cloudformation_json["Properties"]
-        # moto replaces an instance within the same update and its Ref is briefly empty: keep the
-        # alarm as it was then (CloudFormation would wait for the replacement).
-        if all("Value" in dimension for dimension in properties.get("Dimensions", [])):
-            cls._put(region_name, {"AlarmName": original_resource.id, **properties})
-        return original_resource
-
-    def delete(self, account_id: str, region_name: str) -> None:
-        _api("cloudwatch", region_name).delete_alarms(AlarmNames=[self.id])
+def _put_alarm(region_name: str, properties: dict[str, Any]) -> None:
+    _api("cloudwatch", region_name).put_metric_alarm(**_numbers(properties, "Threshold"))
 
 
-class AutoScalingPolicy(_Shim, CloudFormationModel):
-    """AWS::AutoScaling::ScalingPolicy as a policy in moto's autoscaling (PutScalingPolicy)."""
+def _make_alarm(resource: _Shim) -> Made:
+    properties = {"AlarmName": resource.name, **resource.properties}
+    _put_alarm(resource.region_name, properties)
+    name = properties["AlarmName"]
+    [alarm] = _api("cloudwatch", resource.region_name).describe_alarms(AlarmNames=[name])["MetricAlarms"]
+    return name, {"Arn": alarm["AlarmArn"]}
 
-    __module__ = _MODULE
-    TYPE, ATTRIBUTES = "AWS::AutoScaling::ScalingPolicy", ("Arn", "PolicyName")
 
-    def __init__(self, region_name: str, group: str, name: str, arn: str) -> None:
-        self.region_name, self.group, self.name, self.id = region_name, group, name, arn
+def _update_alarm(alarm: _Shim, properties: dict[str, Any]) -> None:
+    # moto replaces an instance within the same update and its Ref is briefly empty: keep the
+    # alarm as it was then (CloudFormation would wait for the replacement).
+    if all("Value" in dimension for dimension in properties.get("Dimensions", [])):
+        _put_alarm(alarm.region_name, {"AlarmName": alarm.id, **properties})
 
-    def cfn_attributes(self) -> dict[str, str]:
-        return {"Arn": self.id, "PolicyName": self.name}
 
-    @classmethod
-    def _put(cls, region_name: str, name: str, properties: dict[str, Any]) -> str:
-        given = dict(properties)
-        if "TargetTrackingConfiguration" in given:
-            given["TargetTrackingConfiguration"] = _numbers(given["TargetTrackingConfiguration"], "TargetValue")
-        if "EstimatedInstanceWarmup" in given:
-            given["EstimatedInstanceWarmup"] = int(given["EstimatedInstanceWarmup"])
-        api = _api("autoscaling", region_name)
-        api.put_scaling_policy(PolicyName=name, **given)
-        group = given["AutoScalingGroupName"]
-        [made] = api.describe_policies(AutoScalingGroupName=group, PolicyNames=[name])["ScalingPolicies"]
-        return str(made["PolicyARN"])
+CloudWatchAlarm = _model(
+    "CloudWatchAlarm",
+    Kind(
+        "AWS::CloudWatch::Alarm",
+        name_property="AlarmName",
+        attributes=("Arn",),
+        make=_make_alarm,
+        update=_update_alarm,
+        delete=lambda alarm: _api("cloudwatch", alarm.region_name).delete_alarms(AlarmNames=[alarm.id]),
+    ),
+)
 
-    @classmethod
-    def create_from_cloudformation_json(  # type: ignore[misc]
-        cls,
-        resource_name: str,
-        cloudformation_json: dict[str, Any],
-        account_id: str,
-        region_name: str,
-        **kwargs: Any,
-    ) -> "AutoScalingPolicy":
-        properties = cloudformation_json["Properties"]
-        arn = cls._put(region_name, resource_name, properties)
-        return cls(region_name, properties["AutoScalingGroupName"], resource_name, arn)
 
-    @classmethod
-    def update_from_cloudformation_json(  # type: ignore[misc]
-        cls,
-        original_resource: "AutoScalingPolicy",
-        new_resource_name: str,
-        cloudformation_json: dict[str, Any],
-        account_id: str,
-        region_name: str,
-    ) -> "AutoScalingPolicy":
-        cls._put(region_name, original_resource.name, cloudformation_json["Properties"])
-        return original_resource
+def _put_policy(region_name: str, name: str, properties: dict[str, Any]) -> str:
+    given = dict(properties)
+    if "TargetTrackingConfiguration" in given:
+        given["TargetTrackingConfiguration"] = _numbers(given["TargetTrackingConfiguration"], "TargetValue")
+    if "EstimatedInstanceWarmup" in given:
+        given["EstimatedInstanceWarmup"] = int(given["EstimatedInstanceWarmup"])
+    api = _api("autoscaling", region_name)
+    api.put_scaling_policy(PolicyName=name, **given)
+    group = given["AutoScalingGroupName"]
+    [made] = api.describe_policies(AutoScalingGroupName=group, PolicyNames=[name])["ScalingPolicies"]
+    return str(made["PolicyARN"])
 
-    def delete(self, account_id: str, region_name: str) -> None:
-        api = _api("autoscaling", region_name)
-        api.delete_policy(AutoScalingGroupName=self.group, PolicyName=self.name)
+
+def _make_policy(resource: _Shim) -> Made:
+    arn = _put_policy(resource.region_name, resource.name, resource.properties)
+    return arn, {"Arn": arn, "PolicyName": resource.name}
+
+
+def _update_policy(policy: _Shim, properties: dict[str, Any]) -> None:
+    _put_policy(policy.region_name, policy.name, properties)
+
+
+def _delete_policy(policy: _Shim) -> None:
+    group = policy.properties["AutoScalingGroupName"]
+    _api("autoscaling", policy.region_name).delete_policy(AutoScalingGroupName=group, PolicyName=policy.name)
+
+
+AutoScalingPolicy = _model(
+    "AutoScalingPolicy",
+    Kind(
+        "AWS::AutoScaling::ScalingPolicy",
+        attributes=("Arn", "PolicyName"),
+        make=_make_policy,
+        update=_update_policy,
+        delete=_delete_policy,
+    ),
+)
 
 
 def _api(service: str, region_name: str) -> Any:

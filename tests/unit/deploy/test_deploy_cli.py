@@ -2,19 +2,13 @@
 
 import ast
 import json
-from collections.abc import Iterator
 from typing import Any
 
-import boto3
 import pytest
-from moto import mock_aws
-from moto_cfn_shims import (
-    CloudFrontDistribution,
-    CloudFrontVpcOrigin,
-)  # before the first stack: moto's models for Cognito, CloudFront
+from deploy_run import client, outputs, run
+from moto_cfn_shims import CloudFrontDistribution, CloudFrontVpcOrigin
 
 from photoshare_deploy import buckets, cli, network, stack, template
-from photoshare_deploy.cli import main
 from photoshare_deploy.errors import DeployError
 from photoshare_shared.catalog.item import table_definition
 from photoshare_shared.userpool import PASSWORD_POLICY, client_definition
@@ -22,38 +16,12 @@ from photoshare_shared.userpool import PASSWORD_POLICY, client_definition
 STACK = "ps-test"
 
 
-@pytest.fixture
-def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "AWS_DEFAULT_REGION"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_REGION", "eu-west-1")
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setattr(buckets, "ENFORCE_TLS", False)  # moto ignores the policy's Condition
-    with mock_aws():
-        yield
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def client(service: str, region: str = "eu-west-1") -> Any:
-    return boto3.client(service, region_name=region)
-
-
-def outputs() -> dict[str, str]:
-    return stack.outputs(client("cloudformation").describe_stacks(StackName=STACK)["Stacks"][0])
-
-
 def test_up_creates_the_stack_with_its_resources_and_outputs(aws: None, capsys: pytest.CaptureFixture[str]):
     code, out, err = run(capsys, "up", "--stack", STACK, "--poll", "0")
     assert (code, err) == (0, "")
     assert "uploaded source bundle s3://photoshare-deploy-" in out
     assert "CREATE_COMPLETE" in out
-    got = outputs()
+    got = outputs(STACK)
     for key in ("SiteUrl", "BucketName", "TableName", "InstanceId", "LogGroupName", "UserPoolId", "UserPoolClientId"):
         assert f"{key}" in out and got[key] in out
     summaries = client("cloudformation").list_stack_resources(StackName=STACK)["StackResourceSummaries"]
@@ -115,7 +83,7 @@ def test_up_creates_the_stack_with_its_resources_and_outputs(aws: None, capsys: 
 
 def test_up_makes_the_user_pool_and_client_the_app_expects(aws: None, capsys: pytest.CaptureFixture[str]):
     assert run(capsys, "up", "--stack", STACK, "--poll", "0")[0] == 0
-    got = outputs()
+    got = outputs(STACK)
     cognito = client("cognito-idp")
     pool = cognito.describe_user_pool(UserPoolId=got["UserPoolId"])["UserPool"]
     assert pool["Name"] == f"photoshare-{STACK}"
@@ -144,9 +112,9 @@ def test_up_makes_the_user_pool_and_client_the_app_expects(aws: None, capsys: py
 def test_up_puts_cloudfront_in_front_of_the_host_through_a_vpc_origin(aws: None, capsys: pytest.CaptureFixture[str]):
     code, out, _ = run(capsys, "up", "--stack", STACK, "--poll", "0")
     assert code == 0 and "run `up` again once the distribution is deployed" in out
-    got = outputs()
+    got = outputs(STACK)
     distribution = CloudFrontDistribution.made[_physical("Distribution")]
-    assert got["SiteUrl"] == f"https://{distribution.domain_name}"
+    assert got["SiteUrl"] == f"https://{distribution.attributes['DomainName']}"
     [origin] = distribution.properties["DistributionConfig"]["Origins"]
     # The host's private name, reached through the VPC origin made for this very instance.
     ec2 = client("ec2")
@@ -207,7 +175,7 @@ def test_status_update_and_down(aws: None, capsys: pytest.CaptureFixture[str]):
     code, out, _ = run(capsys, "up", "--stack", STACK, "--poll", "0", "--param", "AppVersion=v2")
     assert code == 0 and "UPDATE_COMPLETE" in out and "v2" in out
 
-    bucket, pool = outputs()["BucketName"], outputs()["UserPoolId"]
+    bucket, pool = outputs(STACK)["BucketName"], outputs(STACK)["UserPoolId"]
     client("s3").put_object(Bucket=bucket, Key="originals/x", Body=b"x")
     code, out, err = run(capsys, "down", "--stack", STACK, "--yes", "--empty-bucket", "--delete-table", "--poll", "0")
     assert (code, err) == (0, "")
@@ -253,13 +221,14 @@ def test_up_adds_accounts_and_https_to_a_stack_from_before(aws: None, capsys: py
         Capabilities=["CAPABILITY_IAM"],
         Parameters=[{"ParameterKey": k, "ParameterValue": v} for k, v in given.items()],
     )
-    assert outputs()["SiteUrl"].startswith("http://") and "UserPoolId" not in outputs()
+    assert outputs(STACK)["SiteUrl"].startswith("http://") and "UserPoolId" not in outputs(STACK)
 
     code, out, err = run(capsys, "up", "--stack", STACK, "--poll", "0")
     assert (code, err) == (0, ""), out
     assert "UPDATE_COMPLETE" in out
-    got = outputs()
-    assert got["SiteUrl"] == f"https://{CloudFrontDistribution.made[_physical('Distribution')].domain_name}"
+    got = outputs(STACK)
+    distribution = CloudFrontDistribution.made[_physical("Distribution")]
+    assert got["SiteUrl"] == f"https://{distribution.attributes['DomainName']}"
     assert client("cognito-idp").describe_user_pool(UserPoolId=got["UserPoolId"])["UserPool"]["Id"]
     assert _parameters()["CloudFrontPrefixListId"].startswith("pl-")
 
@@ -273,12 +242,12 @@ def test_smoke_of_a_stack_uses_its_https_site_and_the_pools_region(aws: None, ca
             seen.update(url=url, **kwargs)
 
         def run(self) -> None:
-            seen["admin"] = seen["cognito"](outputs()["UserPoolId"])
+            seen["admin"] = seen["cognito"](outputs(STACK)["UserPoolId"])
 
     monkeypatch.setattr(cli, "Smoke", Recorder)
     code, out, err = run(capsys, "smoke", "--stack", STACK)
     assert (code, err) == (0, "")
-    assert seen["url"] == outputs()["SiteUrl"] and seen["url"].startswith("https://")
+    assert seen["url"] == outputs(STACK)["SiteUrl"] and seen["url"].startswith("https://")
     assert f"smoke test of {seen['url']}" in out
     assert seen["login"] is None and seen["admin"].meta.region_name == "eu-west-1"
 

@@ -1,43 +1,14 @@
 """The scaled topology against moto in-process: up, status, smoke's target check and down."""
 
-from collections.abc import Iterator
 from typing import Any
 
-import boto3
 import pytest
-from moto import mock_aws
-from moto_cfn_shims import ElastiCacheParameterGroup, ElastiCacheReplicationGroup  # before the first stack
+from deploy_run import client, outputs, run
+from moto_cfn_shims import ElastiCacheParameterGroup, ElastiCacheReplicationGroup
 
-from photoshare_deploy import buckets, cli, stack
-from photoshare_deploy.cli import main
+from photoshare_deploy import cli, stack
 
 STACK = "ps-scaled"
-
-
-@pytest.fixture
-def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "AWS_DEFAULT_REGION"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_REGION", "eu-west-1")
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setattr(buckets, "ENFORCE_TLS", False)  # moto ignores the policy's Condition
-    with mock_aws():
-        yield
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def client(service: str) -> Any:
-    return boto3.client(service, region_name="eu-west-1")
-
-
-def outputs() -> dict[str, str]:
-    return stack.outputs(client("cloudformation").describe_stacks(StackName=STACK)["Stacks"][0])
 
 
 def up_scaled(capsys: pytest.CaptureFixture[str], *extra: str) -> str:
@@ -49,7 +20,7 @@ def up_scaled(capsys: pytest.CaptureFixture[str], *extra: str) -> str:
 
 def test_up_scaled_makes_the_groups_load_balancer_and_broker(aws: None, capsys: pytest.CaptureFixture[str]):
     out = up_scaled(capsys, "--param", "AlarmEmail=ops@example.com")
-    got = outputs()
+    got = outputs(STACK)
     assert "InstanceId" not in got and got["Topology"] == "scaled"
     groups = client("autoscaling").describe_auto_scaling_groups(
         AutoScalingGroupNames=[got["WebGroupName"], got["WorkerGroupName"], got["BeatGroupName"]]
@@ -129,11 +100,13 @@ def test_smoke_of_a_scaled_stack_first_checks_every_web_target_is_healthy(
     code, out, err = run(capsys, "smoke", "--stack", STACK)
     assert (code, err) == (0, "")
     assert "load balancer targets: 2 healthy" in out
-    assert ran == [outputs()["SiteUrl"], "one job end to end"]
+    assert ran == [outputs(STACK)["SiteUrl"], "one job end to end"]
 
     # A web instance out of service: the smoke test says so and sends no job.
     elbv2 = client("elbv2")
-    target = elbv2.describe_target_health(TargetGroupArn=outputs()["TargetGroupArn"])["TargetHealthDescriptions"][0]
+    target = elbv2.describe_target_health(TargetGroupArn=outputs(STACK)["TargetGroupArn"])["TargetHealthDescriptions"][
+        0
+    ]
     client("ec2").stop_instances(InstanceIds=[target["Target"]["Id"]])
     ran.clear()
     code, out, err = run(capsys, "smoke", "--stack", STACK)

@@ -285,6 +285,13 @@ def test_client_matches_the_apps_definition():
     assert {k: v for k, v in props("UserPoolClient").items() if k != "UserPoolId"} == app
 
 
+def _host_script(name: str) -> str:
+    """A host script as it runs: its own lines, then those of the common.sh it sources."""
+    script = (ROOT / "deploy/host" / name).read_text()
+    assert 'source "$release/deploy/host/common.sh"\n' in script
+    return script + (ROOT / "deploy/host/common.sh").read_text()
+
+
 def _distribution() -> dict[str, Any]:
     return props("Distribution")["DistributionConfig"]
 
@@ -359,8 +366,9 @@ def test_cloudfront_sends_the_stacks_origin_secret_which_the_host_hands_the_web(
     init = RESOURCES["Instance"]["Metadata"]["AWS::CloudFormation::Init"]
     env = init["app"]["files"]["/etc/photoshare/deploy.env"]["content"]["Fn::Sub"]
     assert "PHOTOSHARE_ORIGIN_SECRET_ARN=${OriginSecret}\n" in env
-    deploy_sh = (ROOT / "deploy/host/deploy.sh").read_text()
-    assert '--secret-id "$PHOTOSHARE_ORIGIN_SECRET_ARN"' in deploy_sh
+    deploy_sh = _host_script("deploy.sh")
+    assert 'origin_secret=$(secret "$PHOTOSHARE_ORIGIN_SECRET_ARN")' in deploy_sh
+    assert '--secret-id "$1"' in deploy_sh
     assert 'echo "PHOTOSHARE_ORIGIN_SECRET=$origin_secret"' in deploy_sh
     aws = yaml.safe_load((ROOT / "compose.aws.yaml").read_text())
     assert aws["services"]["web"]["environment"]["PHOTOSHARE_ORIGIN_SECRET"] == "${PHOTOSHARE_ORIGIN_SECRET:-}"
@@ -371,7 +379,8 @@ def test_the_host_learns_the_pool_and_trusts_cloudfront_and_its_own_proxy():
     env = init["app"]["files"]["/etc/photoshare/deploy.env"]["content"]["Fn::Sub"]
     assert "PHOTOSHARE_COGNITO_USER_POOL_ID=${UserPool}\n" in env
     assert "PHOTOSHARE_COGNITO_CLIENT_ID=${UserPoolClient}\n" in env
-    deploy_sh = (ROOT / "deploy/host/deploy.sh").read_text()
+    deploy_sh = _host_script("deploy.sh")
+    assert "\n  shared_compose_env\n" in deploy_sh
     for name in ("PHOTOSHARE_COGNITO_USER_POOL_ID", "PHOTOSHARE_COGNITO_CLIENT_ID"):
         assert f'echo "{name}=${name}"' in deploy_sh
     assert 'echo "PHOTOSHARE_TRUSTED_PROXIES=2"' in deploy_sh
@@ -383,7 +392,7 @@ def test_the_host_learns_the_pool_and_trusts_cloudfront_and_its_own_proxy():
 
 
 def test_host_runs_the_six_services_from_the_aws_compose_files_with_awslogs():
-    deploy_sh = (ROOT / "deploy/host/deploy.sh").read_text()
+    deploy_sh = _host_script("deploy.sh")
     assert '-f "$release/compose.yaml" -f "$release/compose.aws.yaml"' in deploy_sh
     assert "build web proxy worker\n" in deploy_sh
     assert "up -d --remove-orphans redis web proxy worker beat metrics consumer\n" in deploy_sh
@@ -434,9 +443,7 @@ def test_the_broker_is_one_shard_over_two_zones_encrypted_with_a_token_and_never
     # Only the fleet reaches it, and the fleet speaks rediss:// to it.
     [rule] = SCALED["BrokerSecurityGroup"]["Properties"]["SecurityGroupIngress"]
     assert rule["SourceSecurityGroupId"] == {"Fn::GetAtt": ["FleetSecurityGroup", "GroupId"]}
-    assert (
-        'REDIS_URL=rediss://:$(secret "$BROKER_AUTH_SECRET_ARN")@' in (ROOT / "deploy/host/deploy-fleet.sh").read_text()
-    )
+    assert 'REDIS_URL=rediss://:$(secret "$BROKER_AUTH_SECRET_ARN")@' in _host_script("deploy-fleet.sh")
 
 
 def test_exactly_one_beat_and_a_drained_scale_in_for_workers():
@@ -451,7 +458,7 @@ def test_exactly_one_beat_and_a_drained_scale_in_for_workers():
     compose = yaml.safe_load((ROOT / "compose.yaml").read_text())
     grace_s = int(compose["services"]["worker"]["stop_grace_period"].rstrip("s"))
     assert Settings().task_time_limit_s < grace_s < hook["HeartbeatTimeout"]
-    drain = (ROOT / "deploy/host/drain-on-scale-in.sh").read_text()
+    drain = _host_script("drain-on-scale-in.sh")
     assert "stop worker" in drain and "complete-lifecycle-action" in drain
     deploy_fleet = (ROOT / "deploy/host/deploy-fleet.sh").read_text()
     assert "beat) build=(worker); services=(beat metrics)" in deploy_fleet

@@ -25,7 +25,7 @@ def new_photo(catalog) -> Photo:
 
 
 def raw_item(catalog, photo_id):
-    return catalog._table.get_item(Key={"photo_id": photo_id}).get("Item")
+    return catalog.table.get_item(Key={"photo_id": photo_id}).get("Item")
 
 
 def test_queued_to_processing_to_ready(catalog):

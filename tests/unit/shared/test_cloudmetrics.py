@@ -11,21 +11,8 @@ from photoshare_shared.aws import make_client
 from photoshare_shared.backends import Backends
 from photoshare_shared.jobqueue import PHOTOS_QUEUE
 from photoshare_shared.keys import new_photo_id
-from photoshare_shared.photo import Photo, iso_utc
 from photoshare_worker import metrics_publisher
-
-
-def add(catalog, *, age_s: float) -> None:
-    moment = iso_utc(datetime.now(UTC) - timedelta(seconds=age_s))
-    photo = Photo(
-        photo_id=new_photo_id(),
-        filename="a.jpg",
-        content_type="image/jpeg",
-        size_bytes=1,
-        created_at=moment,
-        queued_at=moment,
-    )
-    catalog.add(photo=photo)
+from tests.support.photos import add_queued
 
 
 @pytest.fixture
@@ -36,9 +23,9 @@ def backends(settings, store, catalog, attention, publisher, metrics) -> Backend
 
 def test_figures_are_the_last_minutes_counts_and_the_queue(backends, catalog, metrics, redis_url):
     now = time.time()
-    add(catalog, age_s=90)  # uploaded before the minute, still queued: the oldest
-    add(catalog, age_s=5)
-    add(catalog, age_s=1)
+    add_queued(catalog, age_s=90)  # uploaded before the minute, still queued: the oldest
+    add_queued(catalog, age_s=5)
+    add_queued(catalog, age_s=1)
     for outcome, duration, ago in (("ready", 100, 10), ("ready", 300, 20), ("failed", 200, 30), ("ready", 900, 120)):
         metrics.record(photo_id=new_photo_id(), outcome=outcome, duration_ms=duration, now=now - ago)
     redis.Redis.from_url(redis_url).lpush(PHOTOS_QUEUE, "a", "b", "c", "d")

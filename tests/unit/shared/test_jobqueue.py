@@ -55,7 +55,7 @@ def test_a_rediss_broker_verifies_the_servers_certificate():
     assert "broker_use_ssl" not in jobqueue.celery_config(Settings(redis_url="redis://127.0.0.1:1/0"))
     # Celery accepts the URL with that policy (it refuses a bare rediss:// URL without one).
     publisher = jobqueue.JobPublisher(Settings(redis_url="rediss://:token@broker.example:6379/0"))
-    with publisher._app.connection_for_write() as connection:
+    with publisher.celery_app.connection_for_write() as connection:
         assert connection.transport_options is not None
         assert connection.ssl == {"ssl_cert_reqs": ssl.CERT_REQUIRED}
     # The web's own client (job figures, sign-outs) speaks TLS to the same URL.

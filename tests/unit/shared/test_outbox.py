@@ -1,29 +1,13 @@
 """Jobs kept unsent while Redis is down, against moto: found by one Query, each sent once."""
 
-from datetime import UTC, datetime, timedelta
 
 import pytest
 from kombu.exceptions import OperationalError
 
 from photoshare_shared.catalog.item import ATTENTION_PARTITION, UNSENT_JOB
-from photoshare_shared.keys import new_photo_id
 from photoshare_shared.outbox import JobOutbox
-from photoshare_shared.photo import Photo, Status, iso_utc, utc_now
-
-
-def add(catalog, *, unsent: bool = False, age_s: float = 0) -> str:
-    moment = iso_utc(datetime.now(UTC) - timedelta(seconds=age_s))
-    photo = Photo(
-        photo_id=new_photo_id(),
-        filename="a.jpg",
-        content_type="image/jpeg",
-        size_bytes=1,
-        created_at=moment,
-        queued_at=moment,
-        job_unsent=unsent,
-    )
-    catalog.add(photo=photo)
-    return photo.photo_id
+from photoshare_shared.photo import Photo, Status, utc_now
+from tests.support.photos import add_queued
 
 
 @pytest.fixture
@@ -32,7 +16,7 @@ def outbox(catalog, attention, publisher) -> JobOutbox:
 
 
 def test_a_refused_send_is_kept_and_sent_later_oldest_first(catalog, attention, publisher, outbox):
-    older, newer, sent = add(catalog, age_s=5), add(catalog), add(catalog)
+    older, newer, sent = add_queued(catalog, age_s=5), add_queued(catalog), add_queued(catalog)
     assert outbox.send(sent)
     publisher.error = OperationalError("down")
     assert not outbox.send(newer) and not outbox.send(older)
@@ -47,14 +31,14 @@ def test_a_refused_send_is_kept_and_sent_later_oldest_first(catalog, attention, 
 
 
 def test_sending_restarts_queued_at_so_the_stuck_sweep_does_not_send_it_again(catalog, outbox):
-    photo_id = add(catalog, unsent=True, age_s=3600)
+    photo_id = add_queued(catalog, unsent=True, age_s=3600)
     before = catalog.get(photo_id=photo_id).queued_at
     outbox.send_unsent(limit=10)
     assert catalog.get(photo_id=photo_id).queued_at > before
 
 
 def test_two_senders_racing_send_each_job_once(catalog, attention, publisher):
-    photo_id = add(catalog, unsent=True)
+    photo_id = add_queued(catalog, unsent=True)
 
     class SeenBeforeTheOtherSent:  # the index as the slower sender read it
         def unsent(self, *, limit: int) -> list[Photo]:
@@ -68,15 +52,15 @@ def test_two_senders_racing_send_each_job_once(catalog, attention, publisher):
 
 
 def test_only_a_queued_photo_is_marked_unsent(catalog):
-    photo_id = add(catalog)
+    photo_id = add_queued(catalog)
     catalog.start_processing(photo_id=photo_id)  # the send reached Redis after all
     assert not catalog.mark_unsent(photo_id=photo_id)
     assert catalog.get(photo_id=photo_id).status is Status.PROCESSING
 
 
 def test_unsent_photos_count_as_queued_but_are_not_stuck(catalog, attention):
-    waiting, unsent = add(catalog, age_s=3600), add(catalog, unsent=True, age_s=7200)
-    item = catalog._table.get_item(Key={"photo_id": unsent})["Item"]
+    waiting, unsent = add_queued(catalog, age_s=3600), add_queued(catalog, unsent=True, age_s=7200)
+    item = catalog.table.get_item(Key={"photo_id": unsent})["Item"]
     assert item["status"] == "QUEUED" and item[ATTENTION_PARTITION] == UNSENT_JOB
     assert attention.count(status=Status.QUEUED) == 2
     assert attention.oldest(status=Status.QUEUED).photo_id == unsent

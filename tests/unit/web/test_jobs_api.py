@@ -4,6 +4,7 @@ import re
 from io import BytesIO
 
 import pytest
+import redis
 
 from photoshare_shared.photo import Status
 from tests.support.images import photo_bytes
@@ -45,14 +46,14 @@ def test_retry_of_an_unknown_photo_is_404(client):
     assert client.post("/api/photos/01HZZZZZZZZZZZZZZZZZZZZZZZ/retry").status_code == 404
 
 
-def test_job_overview_counts_by_status_and_lists_failures(client, catalog, publisher, metrics):
+def test_job_overview_counts_by_status_and_lists_failures(client, catalog, publisher, metrics, redis_url):
     ids = [upload(client) for _ in range(4)]
     catalog.start_processing(photo_id=ids[0])
     fail(catalog, ids[1], "not a readable image")
     publisher.online = [{"name": "celery@a", "concurrency": 2, "active": 1}]
     metrics.record(photo_id=ids[2], outcome="ready", duration_ms=120)
     metrics.record(photo_id=ids[3], outcome="ready", duration_ms=80)
-    metrics._redis.rpush("photos", "m1", "m2")
+    redis.Redis.from_url(redis_url).rpush("photos", "m1", "m2")
 
     body = client.get("/api/jobs").get_json()
 
@@ -69,7 +70,7 @@ def test_job_overview_counts_by_status_and_lists_failures(client, catalog, publi
 def test_counts_make_no_scan(client, catalog, attention):
     upload(client)
     operations = []
-    for table in (catalog._table, attention._table):
+    for table in (catalog.table, attention.table):
         table.meta.client.meta.events.register("before-call.dynamodb", lambda model, **_: operations.append(model.name))
     client.get("/api/jobs")
     assert "Scan" not in operations and operations.count("Query") >= 3

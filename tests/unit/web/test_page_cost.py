@@ -49,8 +49,8 @@ def _app_clients(app: Flask) -> list[Any]:
     clients = [
         backends.store.client,
         backends.store.signer,
-        backends.catalog._table.meta.client,
-        backends.attention._table.meta.client,
+        backends.catalog.table.meta.client,
+        backends.attention.table.meta.client,
     ]
     return list({id(c): c for c in clients}.values())
 

@@ -30,7 +30,7 @@ def accepted(client) -> str:
 
 
 def attention_key(catalog, photo_id: str) -> str | None:
-    return catalog._table.get_item(Key={"photo_id": photo_id})["Item"].get(ATTENTION_PARTITION)
+    return catalog.table.get_item(Key={"photo_id": photo_id})["Item"].get(ATTENTION_PARTITION)
 
 
 def nothing_kept(store, settings, catalog) -> bool:

@@ -79,6 +79,11 @@ class JobPublisher:
         )
         self._app.conf.update(config)
 
+    @property
+    def celery_app(self) -> Celery:
+        """The Celery app it publishes with (its connection settings are what tests check)."""
+        return self._app
+
     def enqueue_photo(self, *, photo_id: str) -> None:
         """Enqueue the processing of one photo (the payload is its id, never image bytes)."""
         self._app.send_task(PROCESS_PHOTO_TASK, args=[photo_id], queue=PHOTOS_QUEUE)

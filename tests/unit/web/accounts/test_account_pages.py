@@ -198,7 +198,7 @@ def test_a_copied_cookie_stays_refused_after_sign_out_past_its_renewal(app, anon
     sign_in(anonymous, "alice", alice.password)
     thief = copy_of_cookie(app, anonymous)
     cognito = app.extensions["photoshare_accounts"].cognito
-    with Stubber(cognito._cognito) as stub:  # Cognito fails to revoke the refresh token
+    with Stubber(cognito.client) as stub:  # Cognito fails to revoke the refresh token
         stub.add_client_error("revoke_token", service_error_code="InternalErrorException", http_status_code=500)
         anonymous.post("/signout", data={"csrf_token": csrf(anonymous, "/")})
     # Past the hourly renewal, where Cognito would hand the unrevoked token new access tokens.
@@ -217,7 +217,7 @@ def test_a_session_ends_with_its_refresh_tokens_validity(anonymous, alice, monke
 def test_a_failed_revocation_at_sign_out_is_a_warning(app, anonymous, alice, caplog):
     sign_in(anonymous, "alice", alice.password)
     cognito = app.extensions["photoshare_accounts"].cognito
-    with Stubber(cognito._cognito) as stub, caplog.at_level(logging.WARNING):
+    with Stubber(cognito.client) as stub, caplog.at_level(logging.WARNING):
         stub.add_client_error("revoke_token", service_error_code="InternalErrorException", http_status_code=500)
         assert anonymous.post("/signout", data={"csrf_token": csrf(anonymous, "/")}).status_code == 303
     [record] = [r for r in caplog.records if "could not revoke" in r.getMessage()]
@@ -281,7 +281,7 @@ def test_while_cognito_is_down_the_session_holds_and_renewal_waits_a_minute(anon
     cognito = app.extensions["photoshare_accounts"].cognito
     with anonymous.session_transaction() as session:
         session["account"]["expires_at"] = 0
-    with Stubber(cognito._cognito) as stub:
+    with Stubber(cognito.client) as stub:
         stub.add_client_error("initiate_auth", service_error_code="InternalErrorException", http_status_code=500)
         assert who(anonymous)["username"] == "alice"  # still signed in
         assert who(anonymous)["username"] == "alice"  # and no second call: the stub has none left

@@ -17,17 +17,15 @@ from photoshare_shared.catalog.item import (
     UNSENT_JOB,
     from_item,
 )
+from photoshare_shared.catalog.repository import TableRepository
 from photoshare_shared.photo import WAITING_SINCE, Photo, Status
 
 # Statuses that carry the attention key; READY items leave the index.
 ATTENTION_STATUSES = (Status.QUEUED, Status.PROCESSING, Status.FAILED)
 
 
-class AttentionIndex:
+class AttentionIndex(TableRepository):
     """Photos that need attention, grouped by status and ordered by creation time."""
-
-    def __init__(self, table: Any) -> None:
-        self._table = table
 
     def count(self, *, status: Status) -> int:
         """How many photos have this (non-READY) status: Select=COUNT Queries, paged."""

@@ -20,6 +20,7 @@ from photoshare_shared.catalog.item import (
     to_item,
 )
 from photoshare_shared.catalog.listing import Listing
+from photoshare_shared.catalog.repository import TableRepository
 from photoshare_shared.photo import WAITING_SINCE, Photo, ProcessingResult, Status, utc_now
 
 
@@ -41,11 +42,8 @@ _NAMES = {
 _REQUEUE = "SET #status = :queued, #attention = :queued, queued_at = :now"
 
 
-class PhotoCatalog:
+class PhotoCatalog(TableRepository):
     """Photo items in one DynamoDB table (a boto3 Table resource)."""
-
-    def __init__(self, table: Any) -> None:
-        self._table = table
 
     def add(self, *, photo: Photo) -> None:
         """Store a new photo; never overwrites an existing id."""

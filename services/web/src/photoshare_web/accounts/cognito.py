@@ -71,6 +71,11 @@ class CognitoAccounts:
         # The local emulator sends no email, so new accounts are confirmed at once.
         self._auto_confirm = auto_confirm
 
+    @property
+    def client(self) -> Any:
+        """The boto3 cognito-idp client it calls (tests stub it)."""
+        return self._cognito
+
     def sign_up(self, *, username: str, email: str, password: str) -> bool:
         """Create an account; True when it is confirmed already (else a code was emailed)."""
         answer = self._call(
