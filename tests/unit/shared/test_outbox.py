@@ -1,6 +1,5 @@
 """Jobs kept unsent while Redis is down, against moto: found by one Query, each sent once."""
 
-
 import pytest
 from kombu.exceptions import OperationalError
 
