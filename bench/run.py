@@ -4,9 +4,9 @@
 
 Each part runs in its own process: derivatives (pinned to one core, VIPS_CONCURRENCY=1), the
 local stack (moto server, redis-server, gunicorn, Celery worker), two render loops on the two
-cores (the scaling ceiling), and the page cost (moto in process). Environment knobs: BENCH_ROUNDS
-(derivative rounds, default 11), BENCH_RUNS (uploads timed to READY, default 7), BENCH_PHOTOS (jobs
-in the scaling run, default 40).
+cores (the scaling ceiling), the page cost (moto in process), and direct uploads (a stack of
+its own). Environment knobs: BENCH_ROUNDS (derivative rounds, default 11), BENCH_RUNS (uploads
+timed to READY, default 7), BENCH_PHOTOS (jobs in the scaling run, default 40).
 """
 
 from __future__ import annotations
@@ -105,12 +105,20 @@ def main() -> None:
         )
         c = run_part("cores", [str(inputs["12mp.jpg"]), "--rounds", "2" if args.quick else "3"], work / "cores.json")
         p = run_part("pages", ["--runs", "3" if args.quick else "9"], work / "pages.json")
-    rows = table({"derivatives": d, "stack": s, "cores": c, "pages": p})
+        direct = run_part(
+            "direct",
+            ["--photo", str(inputs["12mp.jpg"]), "--photos", "10" if args.quick else "100"],
+            work / "direct.json",
+        )
+    rows = table({"derivatives": d, "stack": s, "cores": c, "pages": p, "direct": direct})
     print(f"\nPhotoshare bench — {machine()} — {time.monotonic() - started:.0f}s\n")
     print(render(rows))
     if args.json:
         args.json.write_text(
-            json.dumps({"machine": machine(), "derivatives": d, "stack": s, "cores": c, "pages": p}, indent=1)
+            json.dumps(
+                {"machine": machine(), "derivatives": d, "stack": s, "cores": c, "pages": p, "direct": direct},
+                indent=1,
+            )
         )
     sys.exit(0)
 

@@ -15,7 +15,7 @@ source "$release/deploy/host/common.sh"
 
 case "$role" in
   web) build=(web proxy); services=(web proxy) ;;
-  worker) build=(worker); services=(worker) ;;
+  worker) build=(worker); services=(worker consumer) ;;  # consumers share the upload queue safely
   beat) build=(worker); services=(beat metrics) ;;
   *) echo "unknown role '$role' (web, worker or beat)" >&2; exit 1 ;;
 esac

@@ -1,6 +1,6 @@
 #!/bin/bash
 # Runs on the EC2 host as root (from cfn-init, on first boot and on every stack update):
-# builds this release's images and (re)starts redis, web, proxy, worker, beat and metrics against the real
+# builds this release's images and (re)starts redis, web, proxy, worker, beat, metrics and consumer against the real
 # bucket and table, then waits until the web answers. Usage: deploy.sh RELEASE_DIR
 set -euo pipefail
 
@@ -30,7 +30,7 @@ umask 077
 } > "$state/compose.env"
 
 "${compose[@]}" build web proxy worker
-"${compose[@]}" up -d --remove-orphans redis web proxy worker beat metrics
+"${compose[@]}" up -d --remove-orphans redis web proxy worker beat metrics consumer
 ln -sfn "$release" /opt/photoshare/current
 
 wait_until_serving "$APP_VERSION" || exit 1

@@ -66,7 +66,8 @@ def jpeg(hue: int, *, model: str) -> bytes:
         GPS.GPSLongitude: (IFDRational(2, 1), IFDRational(21, 1), IFDRational(1566, 100)),
     }
     out = BytesIO()
-    image.save(out, "JPEG", quality=88, exif=exif)
+    # A comment unique to the call: each call is a new photo (the same bytes twice would be a duplicate).
+    image.save(out, "JPEG", quality=88, exif=exif, comment=uuid.uuid4().bytes)
     return out.getvalue()
 
 
@@ -256,7 +257,8 @@ def test_upload_browse_step_through_and_delete(stack: Any, api: ApiClient, page:
 def test_uploads_run_three_at_a_time_and_can_be_cancelled(stack: Any, page: Any) -> None:
     expect = sync_api.expect
     held: list[Any] = []
-    page.route("**/api/photos", lambda route: held.append(route))  # never answered: uploads stay in flight
+    # Never answered: uploads stay in flight (photos go direct, asking /api/uploads first).
+    page.route("**/api/uploads", lambda route: held.append(route))
     page.goto(stack.url("/"))
     files = [
         {"name": f"held-{n}.jpg", "mimeType": "image/jpeg", "buffer": b"\xff\xd8\xff" + bytes(2000)} for n in range(4)
@@ -280,6 +282,53 @@ def test_uploads_run_three_at_a_time_and_can_be_cancelled(stack: Any, page: Any)
             row.get_by_role("button").click()
     expect(page.locator('.uploads .upload[data-state="cancelled"]')).to_have_count(4)
     assert page.locator(".grid .tile", has=page.locator(".caption", has_text="held-")).count() == 0
+
+
+def test_the_same_photo_again_is_named_already_there(stack: Any, page: Any) -> None:
+    expect = sync_api.expect
+    photo = jpeg(140, model="Z 7")
+    name = f"twice-{uuid.uuid4().hex[:6]}.jpg"
+    page.goto(stack.url("/"))
+    page.set_input_files("#file", {"name": name, "mimeType": "image/jpeg", "buffer": photo})
+    expect(page.locator(".uploads .upload .badge.status-ready")).to_have_count(1, timeout=30_000)
+    page.set_input_files("#file", {"name": f"again-{name}", "mimeType": "image/jpeg", "buffer": photo})
+    again = page.locator(".uploads .upload", has_text=f"again-{name}")
+    expect(again.locator(".upload-state")).to_have_text("Already in your photos")
+    expect(page.locator(".grid .tile", has=page.locator(".caption", has_text=name))).to_have_count(1)
+    assert page.problems == [], page.problems
+
+
+def test_a_reload_mid_upload_resumes_with_the_parts_s3_has(stack: Any, page: Any) -> None:
+    expect = sync_api.expect
+    image = jpeg(160, model="Z 6II")
+    big = image + bytes(11 * 1024 * 1024)  # three 5 MB parts; JPEG readers stop at the image's end
+    name = f"big-{uuid.uuid4().hex[:6]}.jpg"
+    file = {"name": name, "mimeType": "image/jpeg", "buffer": big}
+    sent: list[str] = []
+    page.on("requestfinished", lambda r: sent.append(r.url) if r.method == "PUT" else None)
+    # On the first page load part 2's PUT goes astray (refused) while part 1 goes up; then the tab
+    # is reloaded and the same file dropped again.
+    part = lambda n: re.compile(rf"[?&]partNumber={n}(&|$)")  # noqa: E731
+    page.goto(stack.url("/"))
+    page.evaluate(
+        """() => {
+            const open = XMLHttpRequest.prototype.open;
+            XMLHttpRequest.prototype.open = function (method, url, ...rest) {
+                if (method === "PUT" && /[?&]partNumber=2(&|$)/.test(url)) { url = "/no-such-part"; }
+                return open.call(this, method, url, ...rest);
+            };
+        }"""
+    )
+    with page.expect_response(lambda r: bool(part(1).search(r.url)) and r.request.method == "PUT"):
+        page.set_input_files("#file", file)
+    expect(page.locator('.uploads .upload[data-state="error"]', has_text=name)).to_have_count(1)
+    page.reload()
+    page.set_input_files("#file", file)
+    row = page.locator(".uploads .upload", has_text=name)
+    expect(row.locator(".badge")).to_have_text(re.compile("QUEUED|PROCESSING|READY"), timeout=30_000)
+    # Part 1 went up before the reload and was not sent again.
+    assert sum(bool(part(1).search(url)) for url in sent) == 1, sent
+    assert all(any(part(n).search(url) for url in sent) for n in (2, 3)), sent
 
 
 def test_the_upload_form_works_without_javascript(
@@ -310,8 +359,9 @@ def test_the_upload_form_works_without_javascript(
 def test_load_more_appends_the_next_page_in_place(stack: Any, api: ApiClient, page: Any) -> None:
     expect = sync_api.expect
     small = jpeg(120, model="Z fc")
-    for n in range(25):  # more than one page (24)
-        response = api.post(api.url("/api/photos"), files={"file": (f"more-{n:02d}.jpg", small)}, timeout=10)
+    for n in range(25):  # more than one page (24); bytes after the image's end make each a new photo
+        distinct = small + uuid.uuid4().bytes
+        response = api.post(api.url("/api/photos"), files={"file": (f"more-{n:02d}.jpg", distinct)}, timeout=10)
         assert response.status_code == 202, response.text
     everything = requests.get(stack.url("/api/photos?limit=100"), timeout=10).json()["items"]
     page.goto(stack.url("/"))

@@ -163,7 +163,8 @@ def test_worker_killed_mid_job(breakable: DevStack, client: ApiClient) -> None:
 
     # The main process dies mid-job (its pool child is orphaned); a new worker takes over.
     started = time.monotonic()
-    victim2 = accepted_id(client.upload(slow))
+    # Other bytes than the first victim's: the same bytes again would be a duplicate of it.
+    victim2 = accepted_id(client.upload(seeded_jpeg(marker=SLOW_MARKER, seed=6)))
     behind2 = {accepted_id(client.upload(seeded_jpeg(seed=seed))) for seed in (4, 5)}
     item_when(breakable, victim2, "PROCESSING")
     time.sleep(0.5)

@@ -1,5 +1,6 @@
 """Photos made by the tests themselves: camera-like JPEGs with EXIF, and other formats."""
 
+import itertools
 import random
 import struct
 import zlib
@@ -8,6 +9,8 @@ from io import BytesIO
 from typing import Any
 
 from PIL import ExifTags, Image, ImageDraw
+
+_SERIAL = itertools.count()
 
 
 def photo_bytes(
@@ -36,7 +39,9 @@ def photo_bytes(
         tags.get_ifd(ExifTags.IFD.GPSInfo).update(gps)
     out = BytesIO()
     if format == "JPEG":
-        image.save(out, "JPEG", quality=90, exif=tags.tobytes())
+        # A comment unique to this call: each call is a different photo (the same bytes twice
+        # would be a duplicate of the first), whatever size and content it was asked for.
+        image.save(out, "JPEG", quality=90, exif=tags.tobytes(), comment=f"photo {next(_SERIAL)}".encode())
     else:
         image.save(out, format)
     return out.getvalue()

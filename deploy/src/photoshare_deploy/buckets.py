@@ -88,3 +88,32 @@ def empty(s3: Any, bucket: str, prefix: str = "") -> int:
             s3.delete_objects(Bucket=bucket, Delete={"Objects": keys[start : start + 1000], "Quiet": True})
         count += len(keys)
     return count
+
+
+def site_cors(origin: str) -> dict[str, Any]:
+    """Exactly the site's origin may PUT upload parts (reading their ETag) and GET images.
+
+    The same rule as photoshare_shared.uploadsetup.cors (this CLI imports no app package; a unit
+    test holds the two equal). Set here, not in the template: the site's address is the
+    distribution's, and the distribution depends on the host that depends on the bucket.
+    """
+    return {
+        "CORSRules": [
+            {
+                "AllowedOrigins": [origin.rstrip("/")],
+                "AllowedMethods": ["PUT", "GET"],
+                "AllowedHeaders": ["content-type", "content-length"],
+                "ExposeHeaders": ["ETag"],
+                "MaxAgeSeconds": 3600,
+            }
+        ]
+    }
+
+
+def allow_site_origin(aws: Aws, outputs: dict[str, str]) -> str | None:
+    """Let browsers on the stack's site send direct uploads to its bucket; the origin, or None."""
+    origin, bucket = outputs.get("SiteUrl"), outputs.get("BucketName")
+    if not origin or not bucket:
+        return None
+    aws.client("s3").put_bucket_cors(Bucket=bucket, CORSConfiguration=site_cors(origin))
+    return origin

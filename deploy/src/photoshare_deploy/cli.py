@@ -68,6 +68,9 @@ def cmd_up(args: argparse.Namespace) -> int:
         final = stack.wait(cfn, args.stack, seen, echo, poll_s=args.poll) or stack.require(cfn, args.stack)
     echo(f"stack {args.stack}: {final['StackStatus']}")
     show_outputs(stack.outputs(final))
+    origin = buckets.allow_site_origin(aws, stack.outputs(final))
+    if origin:
+        echo(f"the bucket admits direct uploads from {origin} (CORS)")
     if action == "update":
         echo("the host picks up the new version within about a minute (cfn-hup) and rebuilds; then run smoke")
     if "CloudFrontOriginSecurityGroupId" not in params:

@@ -38,7 +38,13 @@ def test_up_creates_the_stack_with_its_resources_and_outputs(aws: None, capsys: 
         "UserPool": "AWS::Cognito::UserPool",
         "UserPoolClient": "AWS::Cognito::UserPoolClient",
         "Distribution": "AWS::CloudFront::Distribution",
+        "UploadQueue": "AWS::SQS::Queue",
+        "UploadDeadLetterQueue": "AWS::SQS::Queue",
     }.items() <= types.items()
+    # Browsers on the site, and only there, may send direct uploads to the bucket.
+    [rule] = client("s3").get_bucket_cors(Bucket=got["BucketName"])["CORSRules"]
+    assert rule["AllowedOrigins"] == [got["SiteUrl"]]
+    assert f"the bucket admits direct uploads from {got['SiteUrl']}" in out
 
     # The real table has exactly the app's keys and indexes.
     table = client("dynamodb").describe_table(TableName=got["TableName"])["Table"]
@@ -192,7 +198,7 @@ def _before_accounts() -> dict[str, Any]:
     del old["Parameters"]["CloudFrontOriginSecurityGroupId"], old["Conditions"]["HasOriginSecurityGroup"]
     [role_policy] = old["Resources"]["InstanceRole"]["Properties"]["Policies"]
     statements = role_policy["PolicyDocument"]["Statement"]
-    statements[:] = [statement for statement in statements if statement["Sid"] != "OriginSecret"]
+    statements[:] = [statement for statement in statements if statement["Sid"] not in ("OriginSecret", "UploadOwners")]
     for name in ("UserPoolId", "UserPoolClientId", "DistributionId"):
         del old["Outputs"][name]
     old["Outputs"]["SiteUrl"]["Value"] = {"Fn::Sub": "http://${PublicAddress}"}

@@ -163,6 +163,9 @@ def test_instance_role_is_scoped_to_this_bucket_table_and_log_group():
     }
     assert by_sid["OriginSecret"]["Action"] == ["secretsmanager:GetSecretValue"]
     assert by_sid["OriginSecret"]["Resource"] == {"Ref": "OriginSecret"}
+    # The upload consumer finds the account a key's prefix names: one admin read, on this pool only.
+    owners = by_sid.pop("UploadOwners")
+    assert (owners["Action"], owners["Resource"]) == (["cognito-idp:AdminGetUser"], {"Fn::GetAtt": ["UserPool", "Arn"]})
     # PutMetricData takes no resource: held to the app's namespace instead.
     metrics = by_sid.pop("PipelineMetrics")
     assert (metrics["Action"], metrics["Resource"]) == (["cloudwatch:PutMetricData"], "*")
@@ -182,7 +185,7 @@ def test_instance_role_is_scoped_to_this_bucket_table_and_log_group():
             assert all("PhotoTable" in json.dumps(r) for r in resources)
         if any(a.startswith("logs:") for a in actions):
             assert all("${LogGroup}" in json.dumps(r) for r in resources)
-        # The web uses Cognito's public APIs (sign-up, sign-in, refresh, revoke) only.
+        # Besides that, the web uses Cognito's public APIs (sign-up, sign-in, refresh, revoke) only.
         assert not any(a.startswith("cognito") for a in actions), statement
         # No SSM parameter (AmazonSSMManagedInstanceCore would read every one of the account).
         assert not any(a.startswith("ssm:Get") for a in actions), statement
@@ -392,7 +395,7 @@ def test_host_runs_the_six_services_from_the_aws_compose_files_with_awslogs():
     deploy_sh = _host_script("deploy.sh")
     assert '-f "$release/compose.yaml" -f "$release/compose.aws.yaml"' in deploy_sh
     assert "build web proxy worker\n" in deploy_sh
-    assert "up -d --remove-orphans redis web proxy worker beat metrics\n" in deploy_sh
+    assert "up -d --remove-orphans redis web proxy worker beat metrics consumer\n" in deploy_sh
     assert "AWS_ENDPOINT_URL" not in deploy_sh  # real AWS, never the emulator
     init = RESOURCES["Instance"]["Metadata"]["AWS::CloudFormation::Init"]
     daemon = init["host"]["files"]["/etc/docker/daemon.json"]["content"]["Fn::Sub"]
@@ -500,3 +503,28 @@ def test_every_alarm_wakes_someone_and_says_when_it_is_over(topology: str):
     subscription = TEMPLATE["Resources"]["AlarmEmailSubscription"]
     assert subscription["Condition"] == "HasAlarmEmail"
     assert subscription["Properties"]["Endpoint"] == {"Ref": "AlarmEmail"}
+
+
+def test_the_deploy_clis_cors_rule_is_the_apps():
+    from photoshare_deploy.buckets import site_cors
+    from photoshare_shared.uploadsetup import cors
+
+    assert site_cors("https://d1.cloudfront.net/") == cors("https://d1.cloudfront.net")
+
+
+def test_upload_queue_and_notification_match_the_apps():
+    from photoshare_shared.uploadsetup import ABORT_INCOMPLETE_AFTER_DAYS, MAX_RECEIVE_COUNT, VISIBILITY_TIMEOUT_S
+
+    queue = props("UploadQueue")
+    assert queue["VisibilityTimeout"] == VISIBILITY_TIMEOUT_S
+    assert queue["RedrivePolicy"] == {
+        "deadLetterTargetArn": {"Fn::GetAtt": ["UploadDeadLetterQueue", "Arn"]},
+        "maxReceiveCount": MAX_RECEIVE_COUNT,
+    }
+    bucket = props("PhotoBucket")
+    [notification] = bucket["NotificationConfiguration"]["QueueConfigurations"]
+    assert notification["Event"] == "s3:ObjectCreated:*"
+    assert notification["Filter"]["S3Key"]["Rules"] == [{"Name": "prefix", "Value": "uploads/"}]
+    rules = {rule["Id"]: rule for rule in bucket["LifecycleConfiguration"]["Rules"]}
+    uploads = rules["abort-abandoned-uploads"]
+    assert uploads["AbortIncompleteMultipartUpload"] == {"DaysAfterInitiation": ABORT_INCOMPLETE_AFTER_DAYS}

@@ -128,8 +128,9 @@ def _print_banner(args: argparse.Namespace, stack: DevStack, redis_note: str, de
         f"user pool {env.cognito_pool_name})\n"
         f"  redis     {redis_note}\n"
         f"  worker    concurrency {args.workers}, queue photos; beat runs the recovery sweep\n"
+        f"  consumer  objects written under uploads/<username>/ in the bucket become photos\n"
         f"  jobs      {stack.web_url}/jobs  (Flower: make flower)\n"
-        f"  logs      this terminal, prefixed [web] [worker] [beat] [aws] [redis]; "
+        f"  logs      this terminal, prefixed [web] [worker] [beat] [consumer] [aws] [redis]; "
         f"copies in {stack.log_dir}/\n",
         flush=True,
     )

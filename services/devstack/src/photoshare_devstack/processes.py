@@ -207,6 +207,11 @@ def start_beat(env: Mapping[str, str], *, workdir: Path, output: Output = None) 
     return _popen(beat_command(workdir / "celerybeat-schedule"), output=output, env=env)
 
 
+def start_consumer(env: Mapping[str, str], *, output: Output = None) -> subprocess.Popen:
+    """Run the upload consumer: objects landing under uploads/ become photos."""
+    return _popen([sys.executable, "-m", "photoshare_worker.consumer"], output=output, env=env)
+
+
 def _gunicorn_has_control_socket() -> bool:
     try:
         from gunicorn.config import KNOWN_SETTINGS

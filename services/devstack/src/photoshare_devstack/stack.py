@@ -102,12 +102,14 @@ class DevStack:
 
     # ----- life cycle -------------------------------------------------------------------------
 
-    def start(self, *, workers: int = 1, concurrency: int = 1, beat: bool = True) -> DevStack:
-        """Emulator, Redis, the emulator's resources, workers, beat, web; StartupError if one does not come up."""
+    def start(self, *, workers: int = 1, concurrency: int = 1, beat: bool = True, consumer: bool = True) -> DevStack:
+        """Emulator, Redis, the emulator's resources, workers, beat, the upload consumer, web;
+        StartupError if one does not come up."""
         self._launch(self.procs, "aws", lambda out: processes.start_moto(self.aws_port, output=out))
         if self.redis_port is not None:
             self.start_redis()
-        self.pool = ensure_resources(self.settings)
+        # Browsers on this stack's site send upload parts straight to the emulator's bucket.
+        self.pool = ensure_resources(self.settings, site_origin=self.settings.site_url or self.web_url)
         for _ in range(workers):
             self.start_worker(concurrency=concurrency)
         if beat:
@@ -115,6 +117,8 @@ class DevStack:
             self._launch(
                 self.procs, "beat", lambda out: processes.start_beat(self.environ, workdir=workdir, output=out)
             )
+        if consumer:
+            self._launch(self.procs, "consumer", lambda out: processes.start_consumer(self.environ, output=out))
         self._launch(
             self.procs,
             "web",
@@ -124,7 +128,7 @@ class DevStack:
 
     def close(self, on_stopped: Callable[[str], None] | None = None) -> None:
         """Stop every part still running, the web first and the emulator last; then close the logs."""
-        for name in ("web", "beat", *reversed(self.workers), "redis", "aws"):
+        for name in ("web", "consumer", "beat", *reversed(self.workers), "redis", "aws"):
             proc = self.procs.pop(name, None) or self.workers.pop(name, None)
             if proc is not None:
                 processes.stop(proc, timeout=10)

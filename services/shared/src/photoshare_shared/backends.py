@@ -2,6 +2,8 @@
 DynamoDB catalog, Redis job queue and job figures)."""
 
 from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
 
 from photoshare_shared.aws import make_client, make_table
 from photoshare_shared.catalog.albums import AlbumCatalog
@@ -15,15 +17,28 @@ from photoshare_shared.outbox import JobOutbox
 from photoshare_shared.photo import Visibility
 from photoshare_shared.settings import Settings
 from photoshare_shared.store import PhotoStore
+from photoshare_shared.uploadarea import UploadArea
 
 
-def build_store(settings: Settings) -> PhotoStore:
-    """The S3 store, signing URLs for the endpoint browsers reach."""
+def _s3_clients(settings: Settings) -> tuple[Any, Any]:
+    """An S3 client for requests, and one that signs URLs for the endpoint browsers reach."""
     client = make_client("s3", settings)
     signer = client
     if settings.s3_public_endpoint_url:
         signer = make_client("s3", settings, endpoint_url=settings.s3_public_endpoint_url)
+    return client, signer
+
+
+def build_store(settings: Settings) -> PhotoStore:
+    """The S3 store, signing URLs for the endpoint browsers reach."""
+    client, signer = _s3_clients(settings)
     return PhotoStore(client, settings.bucket, signer=signer, url_ttl_s=settings.presigned_url_ttl_s)
+
+
+def build_upload_area(settings: Settings) -> UploadArea:
+    """The bucket's upload prefix, signing part URLs for the endpoint browsers reach."""
+    client, signer = _s3_clients(settings)
+    return UploadArea(client, settings.bucket, signer=signer, url_ttl_s=settings.presigned_url_ttl_s)
 
 
 def build_catalog(settings: Settings) -> PhotoCatalog:
@@ -61,6 +76,11 @@ class Backends:
     def preferences(self) -> AccountPreferences:
         """Each account's default visibility, in the photo table."""
         return AccountPreferences(self.catalog.table, site_default=Visibility(self.settings.default_visibility))
+
+    @cached_property
+    def uploads(self) -> UploadArea:
+        """Presigned multipart uploads and the objects they land (made on first use)."""
+        return build_upload_area(self.settings)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "Backends":

@@ -18,6 +18,8 @@ ACCEPTED_FORMATS: dict[str, str] = {
     "AVIF": "image/avif",
 }
 ACCEPTED_NAMES = "JPEG, PNG, GIF, WebP, HEIC or AVIF"
+# The content type of an original written straight to S3 until the worker has decoded it.
+UNCHECKED_CONTENT_TYPE = "application/octet-stream"
 # Content type of an accepted format -> the extension an original is downloaded with.
 _EXTENSIONS = {
     "image/jpeg": "jpg",
@@ -26,6 +28,7 @@ _EXTENSIONS = {
     "image/webp": "webp",
     "image/heic": "heic",
     "image/avif": "avif",
+    UNCHECKED_CONTENT_TYPE: "bin",
 }
 
 

@@ -1,5 +1,6 @@
 """The photo record and its lifecycle states (how it is stored: catalog/item.py)."""
 
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -25,6 +26,16 @@ def iso_utc(moment: datetime) -> str:
 def utc_now() -> str:
     """The current time as stored in items."""
     return iso_utc(datetime.now(UTC))
+
+
+_MAX_FILENAME_CHARS = 200
+
+
+def display_filename(raw: str | None) -> str:
+    """The client's file name as display text only: no path, no control characters, bounded."""
+    name = (raw or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in unicodedata.normalize("NFC", name) if unicodedata.category(ch)[0] != "C")
+    return name.strip()[:_MAX_FILENAME_CHARS] or "photo"
 
 
 # Public photos are in the one public gallery (private ones are left out of it); the owner
@@ -125,3 +136,7 @@ class ProcessingResult:
     exif: dict[str, Any]
     thumbnails: dict[str, Thumbnail]
     average_color: str | None = None
+    # The content type the decode found (a direct upload's is unchecked until then), and the
+    # verified `<owner_id>#<sha256>` for duplicate lookups (catalog.item.content_key).
+    content_type: str | None = None
+    content_key: str | None = None

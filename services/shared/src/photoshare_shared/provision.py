@@ -6,6 +6,7 @@ its password: what `docker compose`'s init service runs.
 
 from botocore.exceptions import ClientError
 
+from photoshare_shared import uploadsetup
 from photoshare_shared.aws import make_client
 from photoshare_shared.catalog.item import table_definition
 from photoshare_shared.settings import Settings
@@ -53,10 +54,33 @@ def ensure_table(settings: Settings) -> None:
     dynamodb.get_waiter("table_exists").wait(TableName=settings.table)
 
 
-def ensure_resources(settings: Settings) -> UserPoolIds:
+def ensure_upload_notifications(settings: Settings, *, site_origin: str | None = None) -> None:
+    """The upload queue (with its dead-letter queue), the bucket's notification of every object
+    created under uploads/ to it, the rule that aborts abandoned multipart uploads, and CORS for
+    the site's origin (`site_origin`, else PHOTOSHARE_SITE_URL): deploy/template.yaml does the same."""
+    sqs = make_client("sqs", settings)
+    dead = sqs.create_queue(QueueName=f"{settings.upload_queue}-dead", Attributes=uploadsetup.DEAD_LETTER_QUEUE)
+    dead_arn = sqs.get_queue_attributes(QueueUrl=dead["QueueUrl"], AttributeNames=["QueueArn"])["Attributes"]
+    queue = sqs.create_queue(
+        QueueName=settings.upload_queue, Attributes=uploadsetup.queue_attributes(dead_arn["QueueArn"])
+    )
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue["QueueUrl"], AttributeNames=["QueueArn"])["Attributes"]
+    s3 = make_client("s3", settings)
+    s3.put_bucket_notification_configuration(
+        Bucket=settings.bucket,
+        NotificationConfiguration=uploadsetup.notification(queue_arn["QueueArn"]),
+    )
+    s3.put_bucket_lifecycle_configuration(Bucket=settings.bucket, LifecycleConfiguration=uploadsetup.LIFECYCLE)
+    origin = site_origin or settings.site_url
+    if origin:
+        s3.put_bucket_cors(Bucket=settings.bucket, CORSConfiguration=uploadsetup.cors(origin))
+
+
+def ensure_resources(settings: Settings, *, site_origin: str | None = None) -> UserPoolIds:
     """Create everything the app needs in an empty account or emulator; the user pool's ids."""
     ensure_bucket(settings)
     ensure_table(settings)
+    ensure_upload_notifications(settings, site_origin=site_origin)
     return ensure_user_pool(settings)
 
 

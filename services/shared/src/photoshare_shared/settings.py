@@ -32,6 +32,11 @@ class Settings(BaseSettings):
     s3_public_endpoint_url: str | None = None
     presigned_url_ttl_s: int = Field(default=900, ge=60, le=7 * 24 * 3600)
     max_upload_mb: int = Field(default=25, ge=1, le=5 * 1024)
+    # Part size handed to direct (presigned multipart) uploads: S3's smallest, so a connection
+    # lost mid-part costs at most 5 MB again when the upload resumes.
+    upload_part_mb: int = Field(default=5, ge=5, le=512)
+    # The SQS queue S3 notifies of every object written under uploads/ (the worker's consumer reads it).
+    upload_queue: str = "photoshare-uploads"
     max_image_pixels: int = Field(default=100_000_000, ge=1)
     page_size: int = Field(default=24, ge=1, le=100)
     # Per client address, in Flask-Limiter's notation; shared by the API and the upload form.
@@ -129,6 +134,11 @@ class Settings(BaseSettings):
         return self.max_upload_mb * MB
 
     @cached_property
+    def upload_part_bytes(self) -> int:
+        """The part size of direct uploads in bytes."""
+        return self.upload_part_mb * MB
+
+    @cached_property
     def cognito_region(self) -> str:
         """The user pool's region: a pool id starts with it (us-east-1_AbC), else the app's region."""
         if self.cognito_user_pool_id and "_" in self.cognito_user_pool_id:
@@ -139,3 +149,8 @@ class Settings(BaseSettings):
     def uses_emulator(self) -> bool:
         """True when AWS calls go to a local emulator rather than AWS."""
         return self.aws_endpoint_url is not None
+
+
+def too_large_message(settings: Settings) -> str:
+    """What a person is told when a file is over the upload limit."""
+    return f"The file is larger than the {settings.max_upload_mb} MB limit."

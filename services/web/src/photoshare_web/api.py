@@ -1,11 +1,13 @@
-"""The JSON API under /api: upload, list, read and delete photos."""
+"""The JSON API under /api: upload (through the web or straight to S3), list, read and delete photos."""
 
 from typing import Any
 
 from flask import Blueprint, request, url_for
 
 from photoshare_shared.catalog.cursor import InvalidCursor
-from photoshare_web import operations
+from photoshare_shared.landing import Landed
+from photoshare_shared.uploadarea import MAX_PARTS
+from photoshare_web import directuploads, operations
 from photoshare_web.accounts.current import protect_cookie_writes, require_user
 from photoshare_web.current_backends import current_backends
 from photoshare_web.dispatch import dispatcher
@@ -30,15 +32,80 @@ def upload_photo() -> tuple[dict[str, Any], int, dict[str, str]]:
     owner = require_user("upload photos")
     if len(request.files.getlist("file")) > 1:
         raise HttpError(400, "Send one photo per request in the form field 'file'.")
-    photo = accept_upload(
+    landed = accept_upload(
         request.files.get("file"),
         owner=owner,
         backends=current_backends(),
         jobs=dispatcher(),
         visibility=request.form.get("visibility"),
     )
-    location = url_for("api.get_photo", photo_id=photo.photo_id)
-    return photo_json(photo, current_backends().store, operations.sight(photo)), 202, {"Location": location}
+    return _landed_answer(landed)
+
+
+@bp.post("/uploads")
+@upload_limit
+def start_upload() -> tuple[dict[str, Any], int, dict[str, str]]:
+    """Begin a direct upload: 201 with presigned part URLs, or 200 {"duplicate_of"} for bytes already sent."""
+    owner = require_user("upload photos")
+    started = directuploads.start(json_object(directuploads.START_BODY), owner=owner, backends=current_backends())
+    if started.duplicate_of is not None:
+        duplicate = started.duplicate_of
+        return {"duplicate_of": photo_json(duplicate, current_backends().store, operations.sight(duplicate))}, 200, {}
+    assert started.upload_id is not None
+    location = url_for("api.upload_status", upload_id=started.upload_id)
+    return (
+        {
+            "upload_id": started.upload_id,
+            "part_size": started.part_size,
+            "parts": [{"number": number, "url": url} for number, url in started.part_urls],
+            "complete_url": url_for("api.complete_upload", upload_id=started.upload_id),
+            "expires_in": current_backends().settings.presigned_url_ttl_s,
+        },
+        201,
+        {"Location": location},
+    )
+
+
+@bp.get("/uploads/<upload_id>")
+def upload_status(upload_id: str) -> dict[str, Any]:
+    """The parts S3 already has, and fresh URLs for them all (`?parts=N`), to resume an upload."""
+    owner = require_user("resume an upload")
+    have = directuploads.parts(upload_id, owner=owner, backends=current_backends())
+    answer: dict[str, Any] = {
+        "upload_id": upload_id,
+        "part_size": current_backends().settings.upload_part_bytes,
+        "received": [{"number": p.number, "etag": p.etag, "size": p.size} for p in have],
+    }
+    wanted = query_int("parts", default=0, low=0, high=MAX_PARTS)
+    if wanted:
+        urls = directuploads.part_urls(upload_id, owner=owner, backends=current_backends(), count=wanted)
+        answer["parts"] = [{"number": number, "url": url} for number, url in urls]
+    return answer
+
+
+@bp.post("/uploads/<upload_id>/complete")
+@upload_limit
+def complete_upload(upload_id: str) -> tuple[dict[str, Any], int, dict[str, str]]:
+    """Join the parts: 202 with the photo (QUEUED), or 200 {"duplicate_of"}."""
+    owner = require_user("upload photos")
+    body = json_object(directuploads.COMPLETE_BODY)
+    landed = directuploads.complete(upload_id, body, owner=owner, backends=current_backends(), jobs=dispatcher())
+    return _landed_answer(landed)
+
+
+@bp.delete("/uploads/<upload_id>")
+def cancel_upload(upload_id: str) -> tuple[str, int]:
+    """Abort a direct upload: 204, and S3 drops its parts."""
+    directuploads.cancel(upload_id, owner=require_user("cancel an upload"), backends=current_backends())
+    return "", 204
+
+
+def _landed_answer(landed: Landed) -> tuple[dict[str, Any], int, dict[str, str]]:
+    """202 and the new photo, or 200 {"duplicate_of": photo} when these bytes are one already."""
+    body = photo_json(landed.photo, current_backends().store, operations.sight(landed.photo))
+    if landed.duplicate:
+        return {"duplicate_of": body}, 200, {}
+    return body, 202, {"Location": url_for("api.get_photo", photo_id=landed.photo.photo_id)}
 
 
 @bp.get("/photos")

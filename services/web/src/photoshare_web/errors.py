@@ -11,7 +11,7 @@ from flask import Flask, Response, jsonify, make_response, redirect, render_temp
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge, TooManyRequests
 
-from photoshare_shared.settings import Settings
+from photoshare_shared.settings import Settings, too_large_message
 from photoshare_web.ratelimit import too_many_message
 
 log = logging.getLogger(__name__)
@@ -36,11 +36,6 @@ class HttpError(Exception):
         self.message = message
         self.headers = dict(headers or {})
         self.page_redirect = page_redirect
-
-
-def too_large_message(settings: Settings) -> str:
-    """What a person is told when a file is over the upload limit."""
-    return f"The file is larger than the {settings.max_upload_mb} MB limit."
 
 
 def wants_json() -> bool:

@@ -67,16 +67,20 @@ def upload() -> Response | tuple[str, int]:
     """Accept the form's file, then show the new photo's page."""
     owner = require_user("upload photos")
     try:
-        photo = accept_upload(
+        landed = accept_upload(
             request.files.get("file"),
             owner=owner,
             backends=current_backends(),
             jobs=dispatcher(),
             visibility=request.form.get("visibility"),
         )
-    except HttpError as refused:
-        return _upload_page(error=refused.message), refused.status
-    flash(f"Uploaded “{photo.filename}”; thumbnails are on their way.")
+    except HttpError as refusal:
+        return _upload_page(error=refusal.message), refusal.status
+    photo = landed.photo
+    if landed.duplicate:
+        flash(f"“{photo.filename}” is already in your photos.")
+    else:
+        flash(f"Uploaded “{photo.filename}”; thumbnails are on their way.")
     return redirect(url_for("pages.photo_page", photo_id=photo.photo_id), code=303)
 
 

@@ -8,11 +8,15 @@ _HSTS = "max-age=31536000"
 
 
 def register(app: Flask, *, image_origin: str) -> None:
-    """Add CSP, nosniff, frame denial and referrer policy to every response, and HSTS over HTTPS."""
+    """Add CSP, nosniff, frame denial and referrer policy to every response, and HSTS over HTTPS.
+
+    `image_origin`: the S3 endpoint browsers reach, for images and upload parts."""
     policy = "; ".join(
         [
             "default-src 'self'",
             f"img-src 'self' data: {image_origin}",
+            # Direct uploads: the page PUTs parts to the bucket's presigned URLs.
+            f"connect-src 'self' {image_origin}",
             "script-src 'self'",
             "style-src 'self'",
             "object-src 'none'",

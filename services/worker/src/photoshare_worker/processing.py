@@ -8,7 +8,9 @@ from functools import cache
 
 from botocore.exceptions import ClientError
 
+from photoshare_shared.catalog.item import content_key
 from photoshare_shared.catalog.photos import PhotoCatalog
+from photoshare_shared.imageformats import ACCEPTED_FORMATS
 from photoshare_shared.photo import ProcessingResult, Thumbnail
 from photoshare_shared.settings import Settings
 from photoshare_shared.store import PhotoStore
@@ -65,20 +67,27 @@ def run_photo_job(
     try:
         rendered = render_photo(data, max_pixels=settings.max_image_pixels, on_derivative=store_early)
     except UndecodableImage as reason:
+        # Not an accepted image (a direct upload is judged only here): keep no bytes of it.
+        for _, put in puts:
+            put.result()
+        store.delete_photo(photo_id=photo_id)
         return fail(photo_id, str(reason), store=store, catalog=catalog)
 
     thumbnails = {
         d.spec.name: Thumbnail(key=put.result(), width=d.width, height=d.height, content_type=d.spec.content_type)
         for d, put in puts
     }
+    sha256 = checksum.result()
     result = ProcessingResult(
         width=rendered.width,
         height=rendered.height,
         format=rendered.format,
-        sha256=checksum.result(),
+        sha256=sha256,
         exif=extract_metadata(rendered.exif),
         thumbnails=thumbnails,
         average_color=rendered.average_color,
+        content_type=ACCEPTED_FORMATS.get(rendered.format),
+        content_key=content_key(photo.owner_id, sha256),
     )
     if not catalog.mark_ready(photo_id=photo_id, result=result):
         # Deleted while we worked: remove what we wrote so nothing is left behind.

@@ -24,6 +24,16 @@ UNSENT_JOB = "UNSENT"
 # existed have no owner and stay out of it.
 OWNER_INDEX = "owner"
 OWNER_PARTITION = "owner_id"  # the Cognito user's `sub`
+# Duplicates by content: `<owner_id>#<sha256>` of photos whose checksum is known, so "has this
+# person uploaded these bytes before?" is one Query. Sparse like the owner index.
+CONTENT_INDEX = "content"
+CONTENT_PARTITION = "content_key"
+
+
+def content_key(owner_id: str | None, sha256: str | None) -> str | None:
+    """The content index's key of a photo: None unless both owner and checksum are known."""
+    return f"{owner_id}#{sha256}" if owner_id and sha256 else None
+
 
 # Sharing items live in the same table, their table key a prefix and an id, so that they never
 # meet a photo id (a ULID has no '#'). None of them carries the photo indexes' attributes.
@@ -55,6 +65,7 @@ def to_item(photo: Photo) -> dict[str, Any]:
         "albums": set(photo.albums) or None,
         GALLERY_SORT: gallery_sort(photo),
         OWNER_PARTITION: photo.owner_id,
+        CONTENT_PARTITION: content_key(photo.owner_id, photo.sha256),
         "owner_name": photo.owner_name,
         "filename": photo.filename,
         "content_type": photo.content_type,
@@ -134,6 +145,10 @@ def result_attributes(result: ProcessingResult) -> dict[str, Any]:
         "exif": result.exif,
         "thumbnails": _thumbnails(result.thumbnails),
         "average_color": result.average_color,
+    } | {
+        name: value
+        for name, value in (("content_type", result.content_type), (CONTENT_PARTITION, result.content_key))
+        if value is not None
     }
 
 
@@ -156,6 +171,7 @@ def table_definition(table_name: str) -> dict[str, Any]:
                 OWNER_PARTITION,
                 LISTS_PARTITION,
                 LISTS_SORT,
+                CONTENT_PARTITION,
             )
         ],
         "KeySchema": [{"AttributeName": PARTITION_KEY, "KeyType": "HASH"}],
@@ -164,6 +180,7 @@ def table_definition(table_name: str) -> dict[str, Any]:
             _index(ATTENTION_INDEX, ATTENTION_PARTITION, GALLERY_SORT),
             _index(OWNER_INDEX, OWNER_PARTITION, GALLERY_SORT),
             _index(LISTS_INDEX, LISTS_PARTITION, LISTS_SORT),
+            _index(CONTENT_INDEX, CONTENT_PARTITION, GALLERY_SORT),
         ],
     }
 

@@ -9,11 +9,14 @@ from botocore.exceptions import ClientError
 from photoshare_shared.catalog.cursor import InvalidCursor, decode_cursor, encode_cursor
 from photoshare_shared.catalog.item import (
     ATTENTION_PARTITION,
+    CONTENT_INDEX,
+    CONTENT_PARTITION,
     GALLERY_PARTITION,
     GALLERY_SORT,
     LISTS_INDEX,
     PARTITION_KEY,
     UNSENT_JOB,
+    content_key,
     from_item,
     result_attributes,
     to_item,
@@ -97,6 +100,15 @@ class PhotoCatalog(TableRepository):
             )["Items"]
             found.append(from_item(items[0]) if items else None)
         return found[0], found[1]
+
+    def find_duplicate(self, *, owner_id: str, sha256: str) -> Photo | None:
+        """A photo of this owner with exactly these bytes, or None: one Query on the content index."""
+        items = self._table.query(
+            IndexName=CONTENT_INDEX,
+            KeyConditionExpression=Key(CONTENT_PARTITION).eq(content_key(owner_id, sha256)),
+            Limit=1,
+        )["Items"]
+        return from_item(items[0]) if items else None
 
     def count_created_since(self, *, since: str) -> int:
         """Photos of the gallery created at `since` (ISO 8601) or later: COUNT Queries, no items read."""

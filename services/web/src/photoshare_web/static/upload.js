@@ -1,7 +1,13 @@
 // Multi-file upload over the JSON API: pick or drop many files; each gets a row with a progress
-// bar (XMLHttpRequest upload progress), a cancel button, then its live job status. A few go at
-// once; a refused file shows the server's reason and the others carry on. Without JavaScript the
-// same form posts one file to /upload.
+// bar, a cancel button, then its live job status. A few go at once; a refused file shows the
+// server's reason and the others carry on. Without JavaScript the same form posts one file to
+// /upload.
+//
+// The bytes go straight to S3: the page hashes the file (SHA-256), asks POST /api/uploads for
+// presigned part URLs (or learns the photo is already there), PUTs the parts and completes. The
+// upload id is kept in localStorage under the file's hash, so after a reload the same file
+// dropped again resumes: GET /api/uploads/<id> names the parts S3 has and only the rest are sent.
+// Browsers without crypto.subtle (plain http on another host) post the file to /api/photos.
 (function () {
   "use strict";
   var PARALLEL = 3;
@@ -122,17 +128,164 @@
 
   Uploader.prototype.cancel = function (item) {
     item.cancelled = true;
-    if (item.xhr) { item.xhr.abort(); } else { this.finish(item, "cancelled", "Cancelled"); }
+    if (item.xhr) { item.xhr.abort(); return; }  // the posted path settles itself on abort
+    (item.xhrs || []).forEach(function (xhr) { xhr.abort(); });
+    if (item.uploadId) {
+      localStorage.removeItem(RESUME + item.sha256);
+      api("DELETE", "/api/uploads/" + encodeURIComponent(item.uploadId));
+    }
+    this.finish(item, "cancelled", "Cancelled");
+    this.settle(item);
   };
 
   Uploader.prototype.send = function (item) {
     var self = this;
-    var file = item.file;
-    if (this.maxBytes && file.size > this.maxBytes) {
+    if (this.maxBytes && item.file.size > this.maxBytes) {
       this.finish(item, "error", "Too large: photos may be up to " + this.root.dataset.maxMb + " MB.");
       return;
     }
     this.active += 1;
+    // Files the browser does not take for images go through the web, which refuses them at once
+    // with its reason; either way the server judges the bytes, not the name or the type.
+    var direct = window.crypto && window.crypto.subtle && window.fetch && window.localStorage;
+    if (!direct || !/^image\//.test(item.file.type)) { this.post(item); return; }
+    item.li.dataset.state = "sending";
+    item.state.textContent = "Checking…";
+    item.file.arrayBuffer().then(function (data) {
+      return window.crypto.subtle.digest("SHA-256", data);
+    }).then(function (digest) {
+      item.sha256 = Array.prototype.map.call(new Uint8Array(digest), function (b) {
+        return ("0" + b.toString(16)).slice(-2);
+      }).join("");
+      return self.direct(item);
+    }).catch(function (error) {
+      if (!item.cancelled) { self.finish(item, "error", error.message); }
+    }).then(function () { self.settle(item); });
+  };
+
+  // A file's slot is given back once, by its end or its cancel, whichever comes first.
+  Uploader.prototype.settle = function (item) {
+    if (item.settled) { return; }
+    item.settled = true;
+    this.release();
+  };
+
+  Uploader.prototype.release = function () {
+    this.active -= 1;
+    this.pump();
+  };
+
+  function api(method, path, body) {
+    var headers = { "Accept": "application/json" };
+    var csrf = document.querySelector('meta[name="csrf-token"]');
+    if (csrf) { headers["X-CSRFToken"] = csrf.content; }
+    if (body !== undefined) { headers["Content-Type"] = "application/json"; }
+    return fetch(path, {
+      method: method, headers: headers, credentials: "same-origin",
+      body: body === undefined ? undefined : JSON.stringify(body)
+    }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (json) {
+        return { status: response.status, body: json };
+      });
+    });
+  }
+
+  function refused(answer) {
+    return new Error(answer.body && answer.body.error ? answer.body.error : "The upload failed (HTTP " + answer.status + ").");
+  }
+
+  var RESUME = "photoshare-upload:";
+
+  // The direct path: resume or start, send the parts S3 lacks, complete.
+  Uploader.prototype.direct = function (item) {
+    var self = this, file = item.file, saved = localStorage.getItem(RESUME + item.sha256);
+    if (item.cancelled) { return Promise.reject(new Error("Cancelled")); }
+    var begun = saved ? api("GET", "/api/uploads/" + encodeURIComponent(saved) + "?parts=" + 1).then(function (answer) {
+      if (answer.status !== 200) { localStorage.removeItem(RESUME + item.sha256); return null; }
+      var count = Math.max(1, Math.ceil(file.size / answer.body.part_size));
+      return api("GET", "/api/uploads/" + encodeURIComponent(saved) + "?parts=" + count).then(function (full) {
+        if (full.status !== 200) { return null; }
+        full.body.upload_id = saved;
+        return full.body;
+      });
+    }) : Promise.resolve(null);
+    return begun.then(function (resumed) {
+      if (resumed) { return resumed; }
+      return api("POST", "/api/uploads", { filename: file.name, size: file.size, sha256: item.sha256 }).then(function (answer) {
+        if (answer.status === 200 && answer.body.duplicate_of) { return answer.body; }
+        if (answer.status !== 201) { throw refused(answer); }
+        localStorage.setItem(RESUME + item.sha256, answer.body.upload_id);
+        answer.body.received = [];
+        return answer.body;
+      });
+    }).then(function (upload) {
+      if (upload.duplicate_of) { self.duplicate(item, upload.duplicate_of); return null; }
+      item.uploadId = upload.upload_id;
+      return self.sendParts(item, upload).then(function (parts) {
+        item.state.textContent = "Finishing…";
+        var body = { parts: parts };
+        var visibility = document.querySelector("[data-upload-visibility]");
+        if (visibility && visibility.value) { body.visibility = visibility.value; }
+        return api("POST", "/api/uploads/" + encodeURIComponent(upload.upload_id) + "/complete", body);
+      }).then(function (answer) {
+        localStorage.removeItem(RESUME + item.sha256);
+        if (answer.status === 202) { self.accepted(item, answer.body); }
+        else if (answer.status === 200 && answer.body.duplicate_of) { self.duplicate(item, answer.body.duplicate_of); }
+        else { throw refused(answer); }
+      });
+    });
+  };
+
+  // PUT each missing part to its presigned URL, two at a time; progress counts parts S3 had.
+  Uploader.prototype.sendParts = function (item, upload) {
+    var file = item.file, size = upload.part_size, done = {}, loaded = {}, have = 0;
+    (upload.received || []).forEach(function (p) { done[p.number] = p.etag; have += p.size; });
+    var todo = upload.parts.filter(function (p) { return !done[p.number]; });
+    item.xhrs = [];
+    function show() {
+      var sent = have;
+      Object.keys(loaded).forEach(function (n) { sent += loaded[n]; });
+      var percent = Math.floor((sent / Math.max(1, file.size)) * 100);
+      item.progress.value = percent;
+      item.state.textContent = "Uploading… " + percent + "%";
+    }
+    show();
+    function put(part) {
+      return new Promise(function (resolve, reject) {
+        if (item.cancelled) { reject(new Error("Cancelled")); return; }
+        var xhr = new XMLHttpRequest();
+        item.xhrs.push(xhr);
+        xhr.upload.addEventListener("progress", function (event) { loaded[part.number] = event.loaded; show(); });
+        xhr.addEventListener("load", function () {
+          var etag = xhr.getResponseHeader("ETag");
+          if (xhr.status === 200 && etag) { done[part.number] = etag; resolve(); }
+          else { reject(new Error("Storage refused a part (HTTP " + xhr.status + ").")); }
+        });
+        xhr.addEventListener("error", function () { reject(new Error("The upload failed: the connection was lost. Drop the file again to resume.")); });
+        xhr.addEventListener("abort", function () { reject(new Error("Cancelled")); });
+        xhr.open("PUT", part.url);
+        xhr.send(file.slice((part.number - 1) * size, part.number * size));
+      });
+    }
+    var queue = todo.slice();
+    function lane() { return queue.length ? put(queue.shift()).then(lane) : Promise.resolve(); }
+    return Promise.all([lane(), lane()]).then(function () {
+      return upload.parts.map(function (p) { return { number: p.number, etag: done[p.number] }; });
+    });
+  };
+
+  Uploader.prototype.duplicate = function (item, photo) {
+    if (item.cancelled) { return; }
+    this.finish(item, "uploaded", "Already in your photos");
+    item.progress.remove();
+    var link = el("a", "upload-name", item.file.name);
+    link.href = "/photos/" + encodeURIComponent(photo.id);
+    item.name.replaceWith(link);
+  };
+
+  Uploader.prototype.post = function (item) {
+    var self = this;
+    var file = item.file;
     var xhr = new XMLHttpRequest();
     item.xhr = xhr;
     item.li.dataset.state = "sending";
@@ -141,8 +294,7 @@
     function settle() {
       if (done) { return false; }
       done = true;
-      self.active -= 1;
-      self.pump();
+      self.release();
       return true;
     }
     xhr.upload.addEventListener("progress", function (event) {
@@ -157,6 +309,8 @@
       try { body = JSON.parse(xhr.responseText); } catch (e) { body = null; }
       if (xhr.status === 202 && body && body.id) {
         self.accepted(item, body);
+      } else if (xhr.status === 200 && body && body.duplicate_of) {
+        self.duplicate(item, body.duplicate_of);
       } else {
         var reason = body && body.error ? body.error : "The upload failed (HTTP " + xhr.status + ").";
         self.finish(item, "error", reason);
@@ -181,6 +335,7 @@
   };
 
   Uploader.prototype.accepted = function (item, photo) {
+    if (item.cancelled && !item.xhr) { return; }
     item.progress.value = 100;
     this.finish(item, "uploaded", "");
     var li = item.li;

@@ -1,0 +1,1 @@
+"""`photoshare`: the command-line client of a Photoshare site (talks to it over HTTP only)."""
