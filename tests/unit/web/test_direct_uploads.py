@@ -51,7 +51,7 @@ def limits(app):
 
 @pytest.fixture
 def s3(store):
-    return store._client
+    return store.client
 
 
 def bucket_keys(s3, bucket: str) -> list[str]:
@@ -242,3 +242,23 @@ def test_the_pages_may_send_parts_to_the_s3_endpoint_and_nowhere_else(client, st
     csp = client.get("/").headers["Content-Security-Policy"]
     [connect] = [d.strip() for d in csp.split(";") if d.strip().startswith("connect-src")]
     assert connect.split()[1:] == ["'self'", store.browser_origin]
+
+
+def test_a_direct_upload_is_private_unless_it_or_the_account_says_public(client, anonymous):
+    def direct(**completion) -> dict:
+        data = photo_bytes()
+        started = start(client, data).get_json()
+        body = {"parts": send_parts(started, data), **completion}
+        answer = client.post(f"/api/uploads/{started['upload_id']}/complete", json=body)
+        assert answer.status_code == 202, answer.get_json()
+        return answer.get_json()
+
+    assert direct()["visibility"] == "private"  # the site's default
+    public = direct(visibility="public")
+    assert public["visibility"] == "public"
+    client.patch("/api/account/preferences", json={"default_visibility": "public"})
+    assert direct()["visibility"] == "public"
+    assert direct(visibility="private")["visibility"] == "private"
+    # Only the public ones are in the gallery anyone sees.
+    listed = [p["id"] for p in anonymous.get("/api/photos").get_json()["items"]]
+    assert public["id"] in listed and len(listed) == 2

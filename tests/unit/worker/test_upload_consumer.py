@@ -8,7 +8,7 @@ import requests
 from photoshare_shared import keys
 from photoshare_shared.aws import make_client
 from photoshare_shared.backends import Backends
-from photoshare_shared.photo import Status
+from photoshare_shared.photo import Status, Visibility
 from photoshare_worker.consumer import Consumer
 from photoshare_worker.processing import run_photo_job
 from tests.support.images import photo_bytes
@@ -30,7 +30,7 @@ def consumer(backends, pool_ids) -> Consumer:
 
 @pytest.fixture
 def s3(store):
-    return store._client
+    return store.client
 
 
 def drain(consumer: Consumer) -> int:
@@ -144,3 +144,16 @@ def test_a_non_image_ends_failed_with_a_reason_and_its_bytes_removed(consumer, s
     assert failed.status is Status.FAILED
     assert "not a readable image" in failed.error
     assert "Contents" not in s3.list_objects_v2(Bucket=settings.bucket)
+
+
+def test_a_photo_put_into_the_bucket_gets_its_accounts_default_visibility(
+    consumer, s3, settings, catalog, backends, publisher, alice
+):
+    s3.put_object(Bucket=settings.bucket, Key="uploads/alice/first.jpg", Body=photo_bytes())
+    drain(consumer)
+    backends.preferences.set_default_visibility(alice.sub, Visibility.PUBLIC)
+    s3.put_object(Bucket=settings.bucket, Key="uploads/alice/second.jpg", Body=photo_bytes())
+    drain(consumer)
+
+    first, second = (catalog.get(photo_id=photo_id) for photo_id in publisher.published)
+    assert (first.visibility, second.visibility) == (Visibility.PRIVATE, Visibility.PUBLIC)
