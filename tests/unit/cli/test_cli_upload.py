@@ -75,7 +75,7 @@ def uploader(site, book) -> Uploader:
     return Uploader(site, book, jobs=2, part_jobs=2, show_progress=False)
 
 
-def test_a_folder_goes_up_recursively_and_a_second_run_finds_every_photo_there(tmp_path, site, book, catalog):
+def test_a_folder_goes_up_recursively_and_a_second_run_finds_every_photo_there(tmp_path, site, book, catalog, alice):
     folder = tmp_path / "photos"
     (folder / "2026" / "june").mkdir(parents=True)
     (folder / "a.jpg").write_bytes(photo_bytes())
@@ -92,7 +92,7 @@ def test_a_folder_goes_up_recursively_and_a_second_run_finds_every_photo_there(t
     assert first.count(Result.UPLOADED) == 2
     assert again.count(Result.DUPLICATE) == 2 and again.bytes_sent == 0
     assert {o.detail for o in first.outcomes} == {o.detail for o in again.outcomes}
-    assert len(catalog.page(limit=10).photos) == 2
+    assert len(catalog.page(limit=10, owner_id=alice.sub).photos) == 2  # private: the account's own list
     assert summary_text(again).startswith("uploaded 0, already there 2, refused 0")
 
 
