@@ -58,7 +58,14 @@ def breakable_stack(tmp_path_factory: pytest.TempPathFactory, fault_dir: Path) -
         bucket="photoshare-rel",
         table="photoshare-rel-photos",
         # The faulty worker app is imported from the repository root.
-        extra_environ={**NO_RATE_LIMITS, **FAST_RECOVERY, **fault_environ(fault_dir), "PYTHONPATH": str(ROOT)},
+        # Public uploads, so the anonymous jobs page names the failures these tests look for.
+        extra_environ={
+            **NO_RATE_LIMITS,
+            **FAST_RECOVERY,
+            **fault_environ(fault_dir),
+            "PYTHONPATH": str(ROOT),
+            "PHOTOSHARE_DEFAULT_VISIBILITY": "public",
+        },
         worker_app=FAULTY_WORKER_APP,
     )
     with running(stack, workers=1):
