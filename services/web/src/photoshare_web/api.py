@@ -9,7 +9,7 @@ from photoshare_web import operations
 from photoshare_web.accounts.current import protect_cookie_writes, require_user
 from photoshare_web.current_backends import current_backends
 from photoshare_web.dispatch import dispatcher
-from photoshare_web.errors import HttpError
+from photoshare_web.errors import BAD_CURSOR, HttpError
 from photoshare_web.jobs_overview import current_overview
 from photoshare_web.ratelimit import retry_limit, upload_limit
 from photoshare_web.requestinput import bool_field, json_object, query_int, visibility_field
@@ -55,7 +55,7 @@ def list_photos() -> dict[str, Any]:
             limit=limit, cursor=request.args.get("cursor") or None, owner_id=owner_id
         )
     except InvalidCursor as error:
-        raise HttpError(400, "The cursor is not valid: use next_cursor from a previous page.") from error
+        raise HttpError(400, BAD_CURSOR) from error
     store = current_backends().store
     items = [photo_json(p, store, operations.sight(p)) for p in page.photos]
     return {"items": items, "next_cursor": page.next_cursor}
