@@ -8,13 +8,12 @@ from photoshare_shared.catalog.cursor import InvalidCursor
 from photoshare_web import operations
 from photoshare_web.accounts.current import protect_cookie_writes, require_user
 from photoshare_web.current_backends import current_backends
-from photoshare_web.dispatch import dispatcher
 from photoshare_web.errors import BAD_CURSOR, HttpError
 from photoshare_web.jobs_overview import current_overview
 from photoshare_web.ratelimit import retry_limit, upload_limit
 from photoshare_web.requestinput import bool_field, json_object, query_int, visibility_field
 from photoshare_web.serialize import photo_json
-from photoshare_web.uploads import accept_upload
+from photoshare_web.uploads import accept_request_upload
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -30,13 +29,7 @@ def upload_photo() -> tuple[dict[str, Any], int, dict[str, str]]:
     owner = require_user("upload photos")
     if len(request.files.getlist("file")) > 1:
         raise HttpError(400, "Send one photo per request in the form field 'file'.")
-    photo = accept_upload(
-        request.files.get("file"),
-        owner=owner,
-        backends=current_backends(),
-        jobs=dispatcher(),
-        visibility=request.form.get("visibility"),
-    )
+    photo = accept_request_upload(owner)
     location = url_for("api.get_photo", photo_id=photo.photo_id)
     return photo_json(photo, current_backends().store, operations.sight(photo)), 202, {"Location": location}
 
