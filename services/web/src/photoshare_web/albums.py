@@ -20,8 +20,8 @@ _BACK = re.compile(r"/(mine|photos/[0-9A-HJKMNP-TV-Z]{26})")
 def albums_page() -> str:
     """One's albums, newest first, and a form to make one."""
     owner = require_user("see your albums")
-    albums, _ = current_backends().albums.own(owner_id=owner.sub, limit=100)
-    return render_template("albums.html", albums=[sharing.album_json(a) for a in albums])
+    albums = sharing.own_page(current_backends().albums, sharing.album_json, owner.sub, limit=100)
+    return render_template("albums.html", albums=albums["items"])
 
 
 @bp.post("/albums")

@@ -11,12 +11,12 @@ from photoshare_web import directuploads, operations
 from photoshare_web.accounts.current import protect_cookie_writes, require_user
 from photoshare_web.current_backends import current_backends
 from photoshare_web.dispatch import dispatcher
-from photoshare_web.errors import HttpError
+from photoshare_web.errors import BAD_CURSOR, HttpError
 from photoshare_web.jobs_overview import current_overview
 from photoshare_web.ratelimit import retry_limit, upload_limit
 from photoshare_web.requestinput import bool_field, json_object, query_int, visibility_field
 from photoshare_web.serialize import photo_json
-from photoshare_web.uploads import accept_upload
+from photoshare_web.uploads import accept_request_upload
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -32,13 +32,7 @@ def upload_photo() -> tuple[dict[str, Any], int, dict[str, str]]:
     owner = require_user("upload photos")
     if len(request.files.getlist("file")) > 1:
         raise HttpError(400, "Send one photo per request in the form field 'file'.")
-    landed = accept_upload(
-        request.files.get("file"),
-        owner=owner,
-        backends=current_backends(),
-        jobs=dispatcher(),
-        visibility=request.form.get("visibility"),
-    )
+    landed = accept_request_upload(owner)
     return _landed_answer(landed)
 
 
@@ -122,7 +116,7 @@ def list_photos() -> dict[str, Any]:
             limit=limit, cursor=request.args.get("cursor") or None, owner_id=owner_id
         )
     except InvalidCursor as error:
-        raise HttpError(400, "The cursor is not valid: use next_cursor from a previous page.") from error
+        raise HttpError(400, BAD_CURSOR) from error
     store = current_backends().store
     items = [photo_json(p, store, operations.sight(p)) for p in page.photos]
     return {"items": items, "next_cursor": page.next_cursor}

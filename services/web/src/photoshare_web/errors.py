@@ -17,6 +17,7 @@ from photoshare_web.ratelimit import too_many_message
 log = logging.getLogger(__name__)
 
 STORAGE_DOWN = "Photo storage is unavailable right now; please try again shortly."
+BAD_CURSOR = "The cursor is not valid: use next_cursor from a previous page."
 _PAGE_EXPIRED = "This page has expired (its security token is missing or old); reload it and try again."
 _BUG = "Something went wrong on our side; the error has been logged."
 

@@ -89,8 +89,8 @@ def original(token: str, photo_id: str) -> Response:
 def shares_page() -> str:
     """One's share links with their view counts, newest first."""
     owner = require_user("see your share links")
-    links, _ = current_backends().links.own(owner_id=owner.sub, limit=100)
-    return render_template("shares.html", links=[sharing.link_json(link) for link in links])
+    links = sharing.own_page(current_backends().links, sharing.link_json, owner.sub, limit=100)
+    return render_template("shares.html", links=links["items"])
 
 
 @bp.post("/shares")

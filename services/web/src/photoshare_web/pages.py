@@ -9,12 +9,11 @@ from photoshare_shared.photo import Visibility
 from photoshare_web import operations
 from photoshare_web.accounts.current import require_user
 from photoshare_web.current_backends import current_backends
-from photoshare_web.dispatch import dispatcher
 from photoshare_web.errors import HttpError
 from photoshare_web.jobs_overview import current_overview
 from photoshare_web.ratelimit import retry_limit, upload_limit
 from photoshare_web.serialize import photo_json
-from photoshare_web.uploads import accept_upload
+from photoshare_web.uploads import accept_request_upload
 
 bp = Blueprint("pages", __name__)
 
@@ -67,13 +66,7 @@ def upload() -> Response | tuple[str, int]:
     """Accept the form's file, then show the new photo's page."""
     owner = require_user("upload photos")
     try:
-        landed = accept_upload(
-            request.files.get("file"),
-            owner=owner,
-            backends=current_backends(),
-            jobs=dispatcher(),
-            visibility=request.form.get("visibility"),
-        )
+        landed = accept_request_upload(owner)
     except HttpError as refusal:
         return _upload_page(error=refusal.message), refusal.status
     photo = landed.photo

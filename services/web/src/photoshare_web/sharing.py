@@ -1,6 +1,7 @@
 """Album and share-link operations shared by the JSON API and the pages (docs/sharing.md)."""
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -8,9 +9,9 @@ from typing import Any
 from flask import current_app, request, session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from photoshare_shared.catalog.albums import MAX_PAGE, Album
+from photoshare_shared.catalog.albums import MAX_PAGE, Album, AlbumCatalog
 from photoshare_shared.catalog.cursor import InvalidCursor
-from photoshare_shared.catalog.links import ShareLink, link_id_of, new_token
+from photoshare_shared.catalog.links import LinkCatalog, ShareLink, link_id_of, new_token
 from photoshare_shared.imageformats import SMALL
 from photoshare_shared.keys import is_photo_id, thumbnail_key
 from photoshare_shared.photo import Photo, iso_utc, utc_now
@@ -18,7 +19,7 @@ from photoshare_web import operations
 from photoshare_web.access import through_link
 from photoshare_web.accounts.current import require_user
 from photoshare_web.current_backends import current_backends
-from photoshare_web.errors import HttpError
+from photoshare_web.errors import BAD_CURSOR, HttpError
 from photoshare_web.serialize import photo_json, site_link
 
 MAX_TITLE_CHARS = 200
@@ -29,6 +30,23 @@ _UNLOCKED = "share_unlocked"  # session: ids of the password links this browser 
 _MAX_UNLOCKED = 50
 NO_SUCH_LINK = "This link does not exist, was revoked or has expired."
 _clock = time.monotonic  # the link caches' clock (tests move it)
+
+
+def own_page(
+    catalog: AlbumCatalog | LinkCatalog,
+    to_json: Callable[[Any], dict[str, Any]],
+    owner_id: str,
+    *,
+    limit: int,
+    cursor: str | None = None,
+) -> dict[str, Any]:
+    """A page of one's albums or links (`catalog`), newest first, each as `to_json` makes it:
+    {"items", "next_cursor"}; 400 for a bad cursor."""
+    try:
+        found, next_cursor = catalog.own(owner_id=owner_id, limit=limit, cursor=cursor)
+    except InvalidCursor as error:
+        raise HttpError(400, BAD_CURSOR) from error
+    return {"items": [to_json(item) for item in found], "next_cursor": next_cursor}
 
 
 # Albums
@@ -102,7 +120,7 @@ def album_page(album: Album, *, cursor: str | None, limit: int, link: ShareLink 
     try:
         page = current_backends().albums.page(album_id=album.album_id, limit=min(limit, MAX_PAGE), cursor=cursor)
     except InvalidCursor as error:
-        raise HttpError(400, "The cursor is not valid: use next_cursor from a previous page.") from error
+        raise HttpError(400, BAD_CURSOR) from error
     store = current_backends().store
     items = [photo_json(p, store, through_link(link) if link else operations.sight(p)) for p in page.photos]
     return {**album_json(album, link=link), "items": items, "next_cursor": page.next_cursor}

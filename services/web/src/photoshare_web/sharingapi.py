@@ -1,10 +1,12 @@
 """The JSON API of albums and share links, and the anonymous `GET /api/s/<token>` (docs/sharing.md)."""
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, request
 
-from photoshare_shared.catalog.cursor import InvalidCursor
+from photoshare_shared.catalog.albums import AlbumCatalog
+from photoshare_shared.catalog.links import LinkCatalog
 from photoshare_web import sharing
 from photoshare_web.accounts.current import protect_cookie_writes, require_user
 from photoshare_web.current_backends import current_backends
@@ -27,6 +29,14 @@ def _limit() -> int:
     return query_int("limit", default=current_backends().settings.page_size, low=1, high=MAX_PAGE_SIZE)
 
 
+def _own_page(
+    catalog: AlbumCatalog | LinkCatalog, to_json: Callable[[Any], dict[str, Any]], action: str
+) -> dict[str, Any]:
+    """The page of one's albums or links that the query's `limit` and `cursor` ask for (401 comes first)."""
+    owner = require_user(action)
+    return sharing.own_page(catalog, to_json, owner.sub, limit=_limit(), cursor=request.args.get("cursor") or None)
+
+
 @bp.post("/albums")
 def create_album() -> tuple[dict[str, Any], int]:
     """A new, empty album of one's own: 201."""
@@ -40,14 +50,7 @@ def create_album() -> tuple[dict[str, Any], int]:
 @bp.get("/albums")
 def list_albums() -> dict[str, Any]:
     """One's own albums, newest first."""
-    owner = require_user("list your albums")
-    try:
-        albums, next_cursor = current_backends().albums.own(
-            owner_id=owner.sub, limit=_limit(), cursor=request.args.get("cursor") or None
-        )
-    except InvalidCursor as error:
-        raise HttpError(400, "The cursor is not valid: use next_cursor from a previous page.") from error
-    return {"items": [sharing.album_json(a) for a in albums], "next_cursor": next_cursor}
+    return _own_page(current_backends().albums, sharing.album_json, "list your albums")
 
 
 @bp.get("/albums/<album_id>")
@@ -111,14 +114,7 @@ def create_share() -> tuple[dict[str, Any], int]:
 @bp.get("/shares")
 def list_shares() -> dict[str, Any]:
     """One's share links, newest first, with their view counts (revoked and expired ones too)."""
-    owner = require_user("list your share links")
-    try:
-        links, next_cursor = current_backends().links.own(
-            owner_id=owner.sub, limit=_limit(), cursor=request.args.get("cursor") or None
-        )
-    except InvalidCursor as error:
-        raise HttpError(400, "The cursor is not valid: use next_cursor from a previous page.") from error
-    return {"items": [sharing.link_json(link) for link in links], "next_cursor": next_cursor}
+    return _own_page(current_backends().links, sharing.link_json, "list your share links")
 
 
 @bp.delete("/shares/<link_id>")

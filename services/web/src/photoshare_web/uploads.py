@@ -10,6 +10,7 @@ import os
 from typing import IO
 
 from botocore.exceptions import BotoCoreError, ClientError
+from flask import request
 from werkzeug.datastructures import FileStorage
 
 from photoshare_shared.backends import Backends
@@ -17,11 +18,23 @@ from photoshare_shared.keys import new_photo_id
 from photoshare_shared.landing import Landed
 from photoshare_shared.photo import Photo, Visibility, display_filename, utc_now
 from photoshare_web.accounts.tokens import Identity
-from photoshare_web.dispatch import JobDispatcher
+from photoshare_web.current_backends import current_backends
+from photoshare_web.dispatch import JobDispatcher, dispatcher
 from photoshare_web.errors import STORAGE_DOWN, HttpError, too_large_message
 from photoshare_web.sniff import NotAcceptedImage, inspect_image
 
 log = logging.getLogger(__name__)
+
+
+def accept_request_upload(owner: Identity) -> Landed:
+    """accept_upload for this request: its form field `file` at the visibility the form asks for."""
+    return accept_upload(
+        request.files.get("file"),
+        owner=owner,
+        backends=current_backends(),
+        jobs=dispatcher(),
+        visibility=request.form.get("visibility"),
+    )
 
 
 def accept_upload(

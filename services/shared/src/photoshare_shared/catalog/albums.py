@@ -13,14 +13,13 @@ from boto3.dynamodb.conditions import Key
 from botocore.exceptions import ClientError
 
 from photoshare_shared.catalog import item as item_shape
-from photoshare_shared.catalog.cursor import InvalidCursor, decode_cursor, encode_cursor
+from photoshare_shared.catalog.listing import lists_page
 from photoshare_shared.catalog.repository import TableRepository
 from photoshare_shared.keys import new_photo_id
 from photoshare_shared.photo import Photo, utc_now
 
 # BatchGetItem takes at most 100 keys, so no page of an album is longer.
 MAX_PAGE = 100
-_LIST_FIELDS = frozenset({item_shape.PARTITION_KEY, item_shape.LISTS_PARTITION, item_shape.LISTS_SORT})
 
 
 @dataclass(frozen=True)
@@ -116,7 +115,7 @@ class AlbumCatalog(TableRepository):
 
     def own(self, *, owner_id: str, limit: int, cursor: str | None = None) -> tuple[list[Album], str | None]:
         """One's albums, newest first: one Query."""
-        items, next_cursor = self._list_page(_albums_list(owner_id), limit, cursor)
+        items, next_cursor = lists_page(self._table, _albums_list(owner_id), limit, cursor)
         return [Album.from_item(item) for item in items], next_cursor
 
     def describe(self, album: Album, *, title: str | None, description: str | None) -> Album:
@@ -211,7 +210,7 @@ class AlbumCatalog(TableRepository):
 
     def page(self, *, album_id: str, limit: int, cursor: str | None = None) -> AlbumPage:
         """One page of an album, newest first: one Query, then one BatchGetItem for the photos."""
-        items, next_cursor = self._list_page(_members_list(album_id), min(limit, MAX_PAGE), cursor)
+        items, next_cursor = lists_page(self._table, _members_list(album_id), min(limit, MAX_PAGE), cursor)
         ids = [item["member_photo"] for item in items]
         found = self._photos(ids)
         return AlbumPage(photos=[found[i] for i in ids if i in found], next_cursor=next_cursor, photo_ids=ids)
@@ -230,25 +229,6 @@ class AlbumCatalog(TableRepository):
                 found[photo.photo_id] = photo
             request = answer.get("UnprocessedKeys") or {}  # only under throttling
         return found
-
-    def _list_page(self, list_id: str, limit: int, cursor: str | None) -> tuple[list[dict[str, Any]], str | None]:
-        query: dict[str, Any] = {
-            "IndexName": item_shape.LISTS_INDEX,
-            "KeyConditionExpression": Key(item_shape.LISTS_PARTITION).eq(list_id),
-            "ScanIndexForward": False,
-            "Limit": limit + 1,
-        }
-        if cursor:
-            start = decode_cursor(cursor, fields=_LIST_FIELDS)
-            if start[item_shape.LISTS_PARTITION] != list_id:
-                raise InvalidCursor("cursor belongs to another list")
-            query["ExclusiveStartKey"] = start
-        items = self._table.query(**query)["Items"]
-        next_cursor = None
-        if len(items) > limit:
-            last = items[limit - 1]
-            next_cursor = encode_cursor({name: last[name] for name in _LIST_FIELDS})
-        return items[:limit], next_cursor
 
     def _count(self, album_id: str, change: int) -> None:
         try:
@@ -281,7 +261,7 @@ class AlbumCatalog(TableRepository):
 
     def _recover(self, album_id: str) -> None:
         """The cover left: the newest remaining photo becomes it (or none)."""
-        items, _ = self._list_page(_members_list(album_id), 1, None)
+        items, _ = lists_page(self._table, _members_list(album_id), 1, None)
         if items:
             self._table.update_item(
                 Key=album_key(album_id),

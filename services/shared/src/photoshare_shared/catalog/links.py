@@ -14,12 +14,11 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from photoshare_shared.catalog import item as item_shape
-from photoshare_shared.catalog.cursor import InvalidCursor, decode_cursor, encode_cursor
+from photoshare_shared.catalog.listing import lists_page
 from photoshare_shared.catalog.repository import TableRepository
 from photoshare_shared.photo import iso_utc, utc_now
 
 TOKEN_BYTES = 24  # 192 random bits
-_LIST_FIELDS = frozenset({item_shape.PARTITION_KEY, item_shape.LISTS_PARTITION, item_shape.LISTS_SORT})
 
 
 def new_token() -> str:
@@ -120,25 +119,8 @@ class LinkCatalog(TableRepository):
 
     def own(self, *, owner_id: str, limit: int, cursor: str | None = None) -> tuple[list[ShareLink], str | None]:
         """One's links, newest first: one Query on the lists index."""
-        list_id = f"links#{owner_id}"
-        query: dict[str, Any] = {
-            "IndexName": item_shape.LISTS_INDEX,
-            "KeyConditionExpression": "#list = :list",
-            "ExpressionAttributeNames": {"#list": item_shape.LISTS_PARTITION},
-            "ExpressionAttributeValues": {":list": list_id},
-            "ScanIndexForward": False,
-            "Limit": limit + 1,
-        }
-        if cursor:
-            start = decode_cursor(cursor, fields=_LIST_FIELDS)
-            if start[item_shape.LISTS_PARTITION] != list_id:
-                raise InvalidCursor("cursor belongs to another list")
-            query["ExclusiveStartKey"] = start
-        items = self._table.query(**query)["Items"]
-        next_cursor = None
-        if len(items) > limit:
-            next_cursor = encode_cursor({name: items[limit - 1][name] for name in _LIST_FIELDS})
-        return [ShareLink.from_item(item) for item in items[:limit]], next_cursor
+        items, next_cursor = lists_page(self._table, f"links#{owner_id}", limit, cursor)
+        return [ShareLink.from_item(item) for item in items], next_cursor
 
     def revoke(self, *, link_id: str) -> None:
         """Ends the link for good (kept, marked revoked, for the owner's list)."""
