@@ -10,13 +10,13 @@ concurrency 2 cannot be 2x faster than with 1, whatever the job around the rende
 from __future__ import annotations
 
 import argparse
-import json
 import multiprocessing
 import os
 import statistics
 import time
 from pathlib import Path
 
+from bench.report import emit
 from photoshare_worker.imaging import render_photo
 from photoshare_worker.memory import keep_freed_memory
 
@@ -65,10 +65,7 @@ def main() -> None:
         result: dict[str, float] = {}
     else:
         result = measure(args.photo.read_bytes(), args.renders, args.rounds)
-    text = json.dumps(result)
-    if args.out:
-        args.out.write_text(text)
-    print(text)
+    emit(result, args.out)
 
 
 if __name__ == "__main__":

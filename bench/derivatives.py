@@ -16,7 +16,6 @@ os.environ["VIPS_CONCURRENCY"] = "1"  # before pyvips loads libvips
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import argparse  # noqa: E402
-import json  # noqa: E402
 import math  # noqa: E402
 import statistics  # noqa: E402
 import time  # noqa: E402
@@ -26,6 +25,7 @@ from pathlib import Path  # noqa: E402
 
 from PIL import Image, ImageChops, ImageOps, ImageStat  # noqa: E402
 
+from bench.report import emit
 from photoshare_shared.imageformats import LARGE, SMALL, WEBP_METHOD  # noqa: E402
 from photoshare_worker.imaging import render_photo  # noqa: E402
 from photoshare_worker.memory import keep_freed_memory  # noqa: E402
@@ -193,11 +193,7 @@ def main(argv: list[str] | None = None) -> None:
     # process's malloc, so every contender here runs with it alike.
     keep_freed_memory()
     results = {"core": core, "inputs": [run(p, args.rounds) for p in args.photos]}
-    text = json.dumps(results, indent=1)
-    if args.out:
-        args.out.write_text(text)
-    else:
-        print(text)
+    emit(results, args.out)
 
 
 if __name__ == "__main__":

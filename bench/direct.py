@@ -11,7 +11,6 @@ upload consumer; no worker, so only the upload path is measured and the jobs sta
 
 from __future__ import annotations
 
-import json
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -23,6 +22,7 @@ from photoshare_cli.resume import ResumeBook
 from photoshare_cli.site import Site
 from photoshare_cli.upload import Result, Uploader
 
+from bench.report import emit
 from bench.stack import Stack, distinct, local_stack
 from photoshare_shared.userpool import ensure_user, new_password
 
@@ -168,10 +168,7 @@ def main() -> None:
                 "bulk": bulk(stack, args.photo, Path(tmp), args.photos),
                 "resume": resume(stack, args.photo, Path(tmp)),
             }
-    text = json.dumps(results, indent=1)
-    if args.out:
-        args.out.write_text(text)
-    print(text)
+    emit(results, args.out)
 
 
 if __name__ == "__main__":

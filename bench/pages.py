@@ -8,12 +8,13 @@ Query itself runs in-process, so the figure is the app's own cost plus an emulat
 
 from __future__ import annotations
 
-import json
 import os
 import statistics
 import time
 from collections import Counter
 from typing import Any
+
+from bench.report import emit
 
 PHOTOS = 10_000
 PAGE = 50
@@ -155,10 +156,7 @@ def main() -> None:
                 "p50_in_aws_calls_ms": round(statistics.median(aws_times), 1),
                 "p50_app_ms": round(statistics.median(t - a for t, a in zip(times, aws_times, strict=True)), 1),
             }
-    text = json.dumps(result, indent=1)
-    if args.out:
-        open(args.out, "w").write(text)
-    print(text)
+    emit(result, args.out)
 
 
 if __name__ == "__main__":

@@ -8,7 +8,6 @@ and the worker on this same host), so polling granularity does not enter the fig
 
 from __future__ import annotations
 
-import json
 import os
 import statistics
 import subprocess
@@ -26,6 +25,7 @@ import psutil
 import redis
 import requests
 
+from bench.report import emit
 from bench.targets import QUEUE_OVERHEAD_BUDGET_MS
 from photoshare_devstack import processes
 from photoshare_devstack.stack import NO_RATE_LIMITS, DevStack
@@ -447,10 +447,7 @@ def main() -> None:
                 results["scaling"] = scaling(stack, args.photo, args.photos)
             if "uploads" in only:
                 results["uploads"] = streaming_uploads(stack, args.big, args.photo, args.clients)
-    text = json.dumps(results, indent=1)
-    if args.out:
-        args.out.write_text(text)
-    print(text)
+    emit(results, args.out)
 
 
 if __name__ == "__main__":

@@ -144,6 +144,30 @@ class Row:
     profile: bytes | None = None  # applied (grey, CMYK) or carried (RGB) by the derivatives
 
 
+def mif1_first(name: str, fmt: str) -> Row:
+    """A photo of `fmt` whose file names the generic HEIF brand `mif1` first."""
+    return Row(
+        name,
+        lambda: with_major_brand(save(opaque(picture()), fmt, quality=90), b"mif1"),
+        lambda: opaque(picture()),
+        fmt,
+        True,
+    )
+
+
+def with_profile(
+    name: str,
+    image: Callable[[], Image.Image],
+    truth: Callable[[], Image.Image],
+    fmt: str,
+    profile: bytes,
+    quality: int | None = None,
+) -> Row:
+    """A row of `image` saved as `fmt` (a JPEG at `quality`) with an embedded ICC profile."""
+    options = {"quality": quality} if quality else {}
+    return Row(name, lambda: save(image(), fmt, icc_profile=profile, **options), truth, fmt, fmt == "JPEG", profile)
+
+
 ROWS = [
     Row("1", lambda: save(opaque(bilevel()).convert("1"), "PNG"), lambda: opaque(bilevel()), "PNG"),
     Row("1+tRNS", lambda: save(opaque(bilevel()).convert("1"), "PNG", transparency=0), bilevel, "PNG"),
@@ -167,20 +191,8 @@ ROWS = [
     Row("RGB-webp", lambda: save(opaque(picture()), "WEBP", quality=90), lambda: opaque(picture()), "WEBP", True),
     Row("RGB-heic", lambda: save(opaque(picture()), "HEIF", quality=90), lambda: opaque(picture()), "HEIF", True),
     Row("RGB-avif", lambda: save(opaque(picture()), "AVIF", quality=90), lambda: opaque(picture()), "AVIF", True),
-    Row(
-        "RGB-avif-branded-mif1",
-        lambda: with_major_brand(save(opaque(picture()), "AVIF", quality=90), b"mif1"),
-        lambda: opaque(picture()),
-        "AVIF",
-        True,
-    ),
-    Row(
-        "RGB-heic-branded-mif1",
-        lambda: with_major_brand(save(opaque(picture()), "HEIF", quality=90), b"mif1"),
-        lambda: opaque(picture()),
-        "HEIF",
-        True,
-    ),
+    mif1_first("RGB-avif-branded-mif1", "AVIF"),
+    mif1_first("RGB-heic-branded-mif1", "HEIF"),
     Row("RGB+tRNS", lambda: save(keyed(picture(), KEY, (254, 0, 255)), "PNG", transparency=KEY), picture, "PNG"),
     Row("RGBA", lambda: save(picture(), "PNG"), picture, "PNG"),
     Row("RGBA-webp", lambda: save(picture(), "WEBP", lossless=True), picture, "WEBP"),
@@ -202,68 +214,19 @@ ROWS = [
     Row("png16-rgb+tRNS", png16_rgb_keyed, picture, "PNG"),
     Row("png16-rgba", lambda: png_file(*SIZE, 16, 6, wide(picture())), picture, "PNG"),
     # ICC profiles: grey and CMYK ones are applied (derivatives are RGB), RGB ones carried along.
-    Row(
-        "L+icc",
-        lambda: save(opaque(picture(True)), "PNG", icc_profile=GREY_PROFILE),
-        lambda: opaque(picture(True)),
-        "PNG",
-        profile=GREY_PROFILE,
+    with_profile("L+icc", lambda: opaque(picture(True)), lambda: opaque(picture(True)), "PNG", GREY_PROFILE),
+    with_profile("L-jpeg+icc", lambda: opaque(picture(True)), lambda: opaque(picture(True)), "JPEG", GREY_PROFILE, 95),
+    with_profile("LA+icc", lambda: picture(True), lambda: picture(True), "PNG", GREY_PROFILE),
+    with_profile(
+        "I;16+icc", lambda: sixteen_bit_grey(picture(True)), lambda: opaque(picture(True)), "PNG", GREY_PROFILE
     ),
-    Row(
-        "L-jpeg+icc",
-        lambda: save(opaque(picture(True)), "JPEG", quality=95, icc_profile=GREY_PROFILE),
-        lambda: opaque(picture(True)),
-        "JPEG",
-        True,
-        GREY_PROFILE,
+    with_profile(
+        "CMYK+icc", lambda: opaque(picture()).convert("CMYK"), lambda: opaque(picture()), "JPEG", CMYK_PROFILE, 95
     ),
-    Row(
-        "LA+icc",
-        lambda: save(picture(True), "PNG", icc_profile=GREY_PROFILE),
-        lambda: picture(True),
-        "PNG",
-        False,
-        GREY_PROFILE,
-    ),
-    Row(
-        "I;16+icc",
-        lambda: save(sixteen_bit_grey(picture(True)), "PNG", icc_profile=GREY_PROFILE),
-        lambda: opaque(picture(True)),
-        "PNG",
-        profile=GREY_PROFILE,
-    ),
-    Row(
-        "CMYK+icc",
-        lambda: save(opaque(picture()).convert("CMYK"), "JPEG", quality=95, icc_profile=CMYK_PROFILE),
-        lambda: opaque(picture()),
-        "JPEG",
-        True,
-        CMYK_PROFILE,
-    ),
-    Row(
-        "RGB+icc",
-        lambda: save(opaque(picture()), "PNG", icc_profile=RGB_PROFILE),
-        lambda: opaque(picture()),
-        "PNG",
-        False,
-        RGB_PROFILE,
-    ),
-    Row(
-        "RGB-jpeg+icc",
-        lambda: save(opaque(picture()), "JPEG", quality=90, icc_profile=RGB_PROFILE),
-        lambda: opaque(picture()),
-        "JPEG",
-        True,
-        RGB_PROFILE,
-    ),
-    Row("RGBA+icc", lambda: save(picture(), "PNG", icc_profile=RGB_PROFILE), picture, "PNG", False, RGB_PROFILE),
-    Row(
-        "P+icc",
-        lambda: save(opaque(picture()).quantize(255), "PNG", icc_profile=RGB_PROFILE),
-        lambda: opaque(picture()),
-        "PNG",
-        profile=RGB_PROFILE,
-    ),
+    with_profile("RGB+icc", lambda: opaque(picture()), lambda: opaque(picture()), "PNG", RGB_PROFILE),
+    with_profile("RGB-jpeg+icc", lambda: opaque(picture()), lambda: opaque(picture()), "JPEG", RGB_PROFILE, 90),
+    with_profile("RGBA+icc", picture, picture, "PNG", RGB_PROFILE),
+    with_profile("P+icc", lambda: opaque(picture()).quantize(255), lambda: opaque(picture()), "PNG", RGB_PROFILE),
 ]
 
 

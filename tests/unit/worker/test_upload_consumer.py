@@ -92,13 +92,18 @@ def test_objects_outside_the_upload_prefix_are_not_announced(consumer, s3, setti
     assert publisher.published == []
 
 
-def test_completion_and_event_for_one_upload_make_one_photo(app, client, consumer, catalog, publisher):
+def send_one_part(client) -> tuple[dict, str]:
+    """Start a one-part direct upload of a fresh photo and send its part: the start's answer and the ETag."""
     data = photo_bytes()
     started = client.post(
         "/api/uploads", json={"filename": "a.jpg", "size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
     ).get_json()
     [part] = started["parts"]
-    etag = requests.put(part["url"], data=data, timeout=10).headers["ETag"]
+    return started, requests.put(part["url"], data=data, timeout=10).headers["ETag"]
+
+
+def test_completion_and_event_for_one_upload_make_one_photo(app, client, consumer, catalog, publisher):
+    started, etag = send_one_part(client)
     answer = client.post(f"/api/uploads/{started['upload_id']}/complete", json={"parts": [{"number": 1, "etag": etag}]})
     assert answer.status_code == 202
 
@@ -109,12 +114,7 @@ def test_completion_and_event_for_one_upload_make_one_photo(app, client, consume
 
 
 def test_event_first_then_completion_gives_the_same_photo(app, client, consumer, s3, settings, publisher):
-    data = photo_bytes()
-    started = client.post(
-        "/api/uploads", json={"filename": "a.jpg", "size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
-    ).get_json()
-    [part] = started["parts"]
-    etag = requests.put(part["url"], data=data, timeout=10).headers["ETag"]
+    started, etag = send_one_part(client)
     key = keys.upload_key("alice", started["upload_id"])
     upload_id = s3.list_multipart_uploads(Bucket=settings.bucket)["Uploads"][0]["UploadId"]
     s3.complete_multipart_upload(  # a client that completes at S3 directly, then tells the web

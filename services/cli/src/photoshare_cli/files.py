@@ -36,12 +36,9 @@ def collect(paths: Iterable[Path]) -> list[Path]:
 
 
 def checksum(path: Path) -> str:
-    """SHA-256 of the file, read in 1 MB blocks."""
-    digest = hashlib.sha256()
+    """SHA-256 of the file, read in blocks."""
     with path.open("rb") as stream:
-        while block := stream.read(1024 * 1024):
-            digest.update(block)
-    return digest.hexdigest()
+        return hashlib.file_digest(stream, "sha256").hexdigest()
 
 
 def describe(path: Path) -> LocalFile:

@@ -3,10 +3,7 @@
 import time
 from typing import Any
 
-import redis
-
-from photoshare_shared.redisclient import redis_client
-from photoshare_shared.settings import Settings
+from photoshare_shared.redisclient import OnTheSide
 
 FINISHED_KEY = "photoshare:finished"
 WINDOW_S = 3600
@@ -20,16 +17,8 @@ def percentile(sorted_values: list[int], fraction: float) -> int | None:
     return sorted_values[min(rank, len(sorted_values)) - 1]
 
 
-class JobMetrics:
+class JobMetrics(OnTheSide):
     """Records each finished job in a sorted set scored by finish time, trimmed to an hour."""
-
-    def __init__(self, client: redis.Redis) -> None:
-        self._redis = client
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> "JobMetrics":
-        """Metrics on the broker's Redis (see photoshare_shared.redisclient)."""
-        return cls(redis_client(settings))
 
     def record(self, *, photo_id: str, outcome: str, duration_ms: int, now: float | None = None) -> None:
         """Note one finished run."""

@@ -130,11 +130,8 @@ def summary_text(counts: Counter[str]) -> str:
 
 
 def _checksum(path: Path) -> str:
-    digest = hashlib.sha256()
     with path.open("rb") as stream:
-        while block := stream.read(1024 * 1024):
-            digest.update(block)
-    return digest.hexdigest()
+        return hashlib.file_digest(stream, "sha256").hexdigest()
 
 
 def main(argv: list[str] | None = None) -> int:

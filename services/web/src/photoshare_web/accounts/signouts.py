@@ -11,8 +11,7 @@ import time
 
 import redis
 
-from photoshare_shared.redisclient import redis_client
-from photoshare_shared.settings import Settings
+from photoshare_shared.redisclient import OnTheSide
 
 log = logging.getLogger(__name__)
 
@@ -20,16 +19,8 @@ KEY_PREFIX = "photoshare:signed-out:"
 _MARGIN_S = 60  # past the session's end, for clocks a little apart
 
 
-class SignOuts:
+class SignOuts(OnTheSide):
     """The signed-out sessions, keyed by their session id (a random name; never the refresh token)."""
-
-    def __init__(self, client: redis.Redis) -> None:
-        self._redis = client
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> "SignOuts":
-        """On the broker's Redis (see photoshare_shared.redisclient)."""
-        return cls(redis_client(settings))
 
     def add(self, *, session_id: str, ends_at: float) -> None:
         """Refuse this session from now until it would have ended anyway (its refresh token expires)."""
