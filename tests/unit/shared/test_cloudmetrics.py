@@ -24,8 +24,9 @@ def backends(settings, store, catalog, attention, publisher, metrics) -> Backend
 def test_figures_are_the_last_minutes_counts_and_the_queue(backends, catalog, metrics, redis_url):
     now = time.time()
     add_queued(catalog, age_s=90)  # uploaded before the minute, still queued: the oldest
-    add_queued(catalog, age_s=5)
-    add_queued(catalog, age_s=1)
+    metrics.record_upload(photo_id=new_photo_id(), now=now - 90)
+    for age_s in (5, 1):  # this minute's uploads, their jobs sent as every upload path sends them
+        assert backends.send_new_photo(add_queued(catalog, age_s=age_s))
     for outcome, duration, ago in (("ready", 100, 10), ("ready", 300, 20), ("failed", 200, 30), ("ready", 900, 120)):
         metrics.record(photo_id=new_photo_id(), outcome=outcome, duration_ms=duration, now=now - ago)
     redis.Redis.from_url(redis_url).lpush(PHOTOS_QUEUE, "a", "b", "c", "d")
@@ -80,3 +81,11 @@ def test_a_failed_publish_is_reported_and_not_raised(backends, caplog):
 
     assert not metrics_publisher.publish_once(backends, Refusing())
     assert "could not publish metrics: network unreachable" in caplog.text
+
+
+def test_uploads_are_counted_when_their_job_is_sent(backends, catalog, publisher):
+    publisher.error = OSError("Redis is down")
+    assert not backends.send_new_photo(add_queued(catalog))
+    publisher.error = None
+    assert backends.send_new_photo(add_queued(catalog))
+    assert cloudmetrics.pipeline_figures(backends)[cloudmetrics.UPLOADS] == 1

@@ -62,6 +62,13 @@ class Backends:
         """Sends jobs, keeping those Redis cannot take yet."""
         return JobOutbox(catalog=self.catalog, attention=self.attention, publisher=self.publisher)
 
+    def send_new_photo(self, photo_id: str) -> bool:
+        """Send a just-made photo's job (or keep it, then False), counted in the uploads figure once sent."""
+        sent = self.outbox.send(photo_id)
+        if sent:
+            self.metrics.record_upload(photo_id=photo_id)
+        return sent
+
     @property
     def albums(self) -> AlbumCatalog:
         """Albums and their photos, in the photo table."""

@@ -11,7 +11,7 @@ from typing import Any
 
 from photoshare_shared.backends import Backends
 from photoshare_shared.jobqueue import PHOTOS_QUEUE
-from photoshare_shared.photo import Status, iso_utc
+from photoshare_shared.photo import Status
 
 NAMESPACE = "Photoshare"
 STACK_DIMENSION = "Stack"
@@ -24,7 +24,7 @@ JOBS_FINISHED = "JobsFinished"  # jobs that ended (READY or FAILED) in the last 
 JOBS_FAILED = "JobsFailed"  # of those, the ones that ended FAILED
 PROCESSING_TIME_P50 = "ProcessingTimeP50"  # over the last hour, as on the jobs page
 PROCESSING_TIME_P95 = "ProcessingTimeP95"
-UPLOADS = "Uploads"  # photos created in the last minute
+UPLOADS = "Uploads"  # new photos in the last minute, every way of uploading (duplicates not counted)
 UNITS = {
     QUEUE_DEPTH: "Count",
     OLDEST_QUEUED_AGE: "Seconds",
@@ -48,7 +48,7 @@ def pipeline_figures(backends: Backends, now: float | None = None) -> dict[str, 
         OLDEST_QUEUED_AGE: _age_s(waiting_since, now) if waiting_since else 0.0,
         JOBS_FINISHED: sum(outcomes.values()),
         JOBS_FAILED: outcomes.get("failed", 0),
-        UPLOADS: backends.catalog.count_created_since(since=iso_utc(datetime.fromtimestamp(now - PERIOD_S, UTC))),
+        UPLOADS: backends.metrics.uploads_since(now - PERIOD_S),
     }
     if timings["p50"] is not None:
         figures[PROCESSING_TIME_P50] = timings["p50"]

@@ -1,11 +1,17 @@
 """Live job figures kept in Redis: recent finishes (throughput, durations) and queue depth."""
 
+import logging
 import time
 from typing import Any
 
+import redis
+
 from photoshare_shared.redisclient import OnTheSide
 
+log = logging.getLogger(__name__)
+
 FINISHED_KEY = "photoshare:finished"
+UPLOADS_KEY = "photoshare:uploads"  # new photos by creation time, for the uploads-per-minute figure
 WINDOW_S = 3600
 
 
@@ -27,6 +33,21 @@ class JobMetrics(OnTheSide):
         pipe.zadd(FINISHED_KEY, {f"{photo_id}:{outcome}:{duration_ms}:{now:.3f}": now})
         pipe.zremrangebyscore(FINISHED_KEY, "-inf", now - WINDOW_S)
         pipe.execute()
+
+    def record_upload(self, *, photo_id: str, now: float | None = None) -> None:
+        """Note one new photo; a figure only, so Redis being down costs the count, never the upload."""
+        now = time.time() if now is None else now
+        try:
+            pipe = self._redis.pipeline()
+            pipe.zadd(UPLOADS_KEY, {photo_id: now})
+            pipe.zremrangebyscore(UPLOADS_KEY, "-inf", now - WINDOW_S)
+            pipe.execute()
+        except (redis.RedisError, OSError) as error:
+            log.warning("upload %s not counted in the job figures: %s", photo_id, error)
+
+    def uploads_since(self, since: float) -> int:
+        """How many new photos were noted since `since`."""
+        return int(self._redis.zcount(UPLOADS_KEY, since, "+inf"))
 
     def summary(self, now: float | None = None) -> dict[str, Any]:
         """Jobs finished in the last 5 and 60 minutes, and p50/p95 processing time over the hour."""

@@ -99,7 +99,7 @@ def complete(
     if landed.photo.owner_id != owner.sub:
         raise HttpError(404, _NOT_FOUND)
     if landed.created:
-        jobs.send(landed.photo.photo_id)
+        jobs.send(landed.photo.photo_id, new=True)
     return landed
 
 

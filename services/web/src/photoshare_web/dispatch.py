@@ -49,14 +49,16 @@ class JobDispatcher:
         """True from a failed send until the sender finds Redis answering again."""
         return self._redis_down
 
-    def send(self, photo_id: str) -> bool:
-        """Enqueue a QUEUED photo's job, or keep it to send later (then False).
+    def send(self, photo_id: str, *, new: bool = False) -> bool:
+        """Enqueue a QUEUED photo's job, or keep it to send later (then False); a `new` photo's is
+        counted in the uploads figure too.
 
         Raises only when the job could not be kept either (DynamoDB failed).
         """
+        send = self._backends.send_new_photo if new else self._outbox.send
         if self._redis_down:
             self._outbox.keep(photo_id)
-        elif not self._outbox.send(photo_id):
+        elif not send(photo_id):
             self._redis_down = True
         else:
             return True

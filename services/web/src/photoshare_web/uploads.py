@@ -83,7 +83,7 @@ def accept_upload(
     try:
         backends.store.put_original(photo_id=photo.photo_id, body=stream, content_type=kind.content_type)
         backends.catalog.add(photo=photo)
-        jobs.send(photo.photo_id)
+        jobs.send(photo.photo_id, new=True)
     except (BotoCoreError, ClientError) as error:
         # Neither in Redis nor recorded as unsent: nobody would process it, so keep nothing.
         log.exception("upload %s: storage failed", photo.photo_id)

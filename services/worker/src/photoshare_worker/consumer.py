@@ -123,7 +123,7 @@ def handle(created: ObjectCreated, *, backends: Backends, accounts: Accounts) ->
         log.warning("%s: not made a photo: %s", created.key, refusal)
         return None
     if landed.created:
-        backends.outbox.send(landed.photo.photo_id)
+        backends.send_new_photo(landed.photo.photo_id)
         log.info("%s: photo %s queued", created.key, landed.photo.photo_id)
     elif landed.duplicate:
         log.info("%s: the same bytes as photo %s; removed", created.key, landed.photo.photo_id)

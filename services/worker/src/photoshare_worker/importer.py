@@ -99,7 +99,7 @@ def import_one(source: Source, *, owner: Owner, backends: Backends) -> str:
         return f"refused: {refusal}"
     if not landed.created:
         return "duplicate"  # the same bytes, or this very file landed by an earlier run or the consumer
-    backends.outbox.send(landed.photo.photo_id)
+    backends.send_new_photo(landed.photo.photo_id)
     return "imported"
 
 

@@ -12,7 +12,6 @@ from photoshare_shared.catalog.item import (
     CONTENT_INDEX,
     CONTENT_PARTITION,
     GALLERY_PARTITION,
-    GALLERY_SORT,
     LISTS_INDEX,
     PARTITION_KEY,
     UNSENT_JOB,
@@ -109,22 +108,6 @@ class PhotoCatalog(TableRepository):
             Limit=1,
         )["Items"]
         return from_item(items[0]) if items else None
-
-    def count_created_since(self, *, since: str) -> int:
-        """Photos of the gallery created at `since` (ISO 8601) or later: COUNT Queries, no items read."""
-        listing = Listing.of(None)
-        query: dict[str, Any] = {
-            "IndexName": listing.index,
-            "KeyConditionExpression": Key(listing.partition).eq(listing.value) & Key(GALLERY_SORT).gte(since),
-            "Select": "COUNT",
-        }
-        total = 0
-        while True:
-            page = self._table.query(**query)
-            total += page["Count"]
-            if "LastEvaluatedKey" not in page:
-                return total
-            query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
     def ping(self) -> None:
         """Raise unless the table answers."""
