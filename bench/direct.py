@@ -23,8 +23,9 @@ from photoshare_cli.site import Site
 from photoshare_cli.upload import Result, Uploader
 
 from bench.report import emit
-from bench.stack import Stack, distinct, local_stack
+from bench.stack import Stack, local_stack
 from photoshare_shared.userpool import ensure_user, new_password
+from tests.support.images import distinct
 
 MB = 1024 * 1024
 
@@ -85,7 +86,7 @@ def _photos(photo: Path, folder: Path, count: int) -> list[Path]:
     paths = []
     for n in range(count):
         path = folder / f"IMG_{n:04d}.jpg"
-        path.write_bytes(distinct(photo))
+        path.write_bytes(distinct(photo.read_bytes()))
         paths.append(path)
     return paths
 
@@ -132,7 +133,7 @@ def bulk(stack: Stack, photo: Path, work: Path, count: int) -> dict[str, Any]:
 
 def resume(stack: Stack, photo: Path, work: Path) -> dict[str, Any]:
     """A 20 MB file whose connection drops at 60 %, then resumed by a fresh client."""
-    image = distinct(photo)
+    image = distinct(photo.read_bytes())
     path = work / "big.jpg"
     path.write_bytes(image + b"\0" * (20 * MB - len(image)))
     size = path.stat().st_size

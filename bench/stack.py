@@ -8,7 +8,6 @@ and the worker on this same host), so polling granularity does not enter the fig
 
 from __future__ import annotations
 
-import os
 import statistics
 import subprocess
 import threading
@@ -36,13 +35,8 @@ from photoshare_shared.keys import new_photo_id, original_key
 from photoshare_shared.photo import Photo, utc_now
 from photoshare_shared.userpool import ensure_user, new_password
 from tests.support.client import ApiClient
+from tests.support.images import distinct
 from tests.support.waiting import SETTLED, wait_until
-
-
-def distinct(path: Path) -> bytes:
-    """The file's bytes plus 16 random ones after its end (which decoders ignore): a new photo, where
-    the same bytes again would be a duplicate of the first."""
-    return path.read_bytes() + os.urandom(16)
 
 
 def _epoch(stamp: str) -> float:
@@ -78,7 +72,7 @@ class Stack:
         return self.local.procs[name]
 
     def upload(self, path: Path, name: str = "IMG_0001.jpg") -> dict[str, Any]:
-        return self.send_upload(self.api.upload_request(distinct(path), name))
+        return self.send_upload(self.api.upload_request(distinct(path.read_bytes()), name))
 
     def send_upload(self, request: requests.PreparedRequest) -> dict[str, Any]:
         response = self.api.send(request, timeout=120)
@@ -164,7 +158,7 @@ def queue_overhead(stack: Stack, photo: Path, runs: int) -> dict[str, Any]:
     _warm_up(stack, photo)
     rows = []
     for _ in range(runs):
-        upload = stack.api.upload_request(distinct(photo))  # the body is built outside the timings
+        upload = stack.api.upload_request(distinct(photo.read_bytes()))  # the body is built outside the timings
         t0 = time.time()
         body = stack.send_upload(upload)
         t_response = time.time()

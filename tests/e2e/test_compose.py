@@ -15,7 +15,7 @@ import requests
 import yaml
 
 from photoshare_shared.settings import Settings
-from tests.support.images import CAMERA_EXIF, photo_bytes
+from tests.support.images import CAMERA_EXIF, distinct, photo_bytes
 
 ROOT = Path(__file__).parents[2]
 BURST = 60
@@ -103,7 +103,7 @@ def test_a_worker_killed_mid_job_loses_no_photo(compose_stack):
     stack.compose("up", "-d", "--no-build", "--scale", "worker=0")
     image = photo_bytes(2400, 1600, exif=CAMERA_EXIF)
     with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
-        ids = list(pool.map(lambda n: stack.api.upload_id(image, f"burst-{n}.jpg"), range(BURST)))
+        ids = list(pool.map(lambda n: stack.api.upload_id(distinct(image), f"burst-{n}.jpg"), range(BURST)))
     backlog = stack.api.jobs()["queue_depth"]
     assert backlog >= BURST
     stack.compose("up", "-d", "--no-build", "--scale", "worker=1")

@@ -25,6 +25,7 @@ from PIL import Image
 
 from photoshare_shared.settings import MB, Settings
 from photoshare_web.errors import too_large_message
+from tests.support.images import distinct
 
 UPLOADERS = 24
 UPLOAD_BYTES = 2 * 1024 * 1024
@@ -133,7 +134,9 @@ def test_slow_uploads_and_half_sent_requests_leave_the_gallery_fast(compose_stac
         _half_sent_requests(stack, HALF_SENT) as dropped,
         concurrent.futures.ThreadPoolExecutor(max_workers=UPLOADERS) as pool,
     ):
-        uploads = [pool.submit(_slow_upload, stack, image, f"slow-{n}.jpg", sending) for n in range(UPLOADERS)]
+        uploads = [
+            pool.submit(_slow_upload, stack, distinct(image), f"slow-{n}.jpg", sending) for n in range(UPLOADERS)
+        ]
         sending.wait(timeout=60)  # every uploader is connected and has sent its headers
         load_started = time.monotonic()
         while not all(upload.done() for upload in uploads):

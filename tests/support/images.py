@@ -1,6 +1,7 @@
 """Photos made by the tests themselves: camera-like JPEGs with EXIF, and other formats."""
 
 import itertools
+import os
 import random
 import struct
 import zlib
@@ -11,6 +12,12 @@ from typing import Any
 from PIL import ExifTags, Image, ImageDraw
 
 _SERIAL = itertools.count()
+
+
+def distinct(data: bytes) -> bytes:
+    """The same picture as different bytes (16 random ones after its end, which decoders ignore):
+    a new photo each time, where the same bytes again would be named a duplicate."""
+    return data + os.urandom(16)
 
 
 def photo_bytes(
