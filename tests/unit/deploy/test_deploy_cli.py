@@ -412,3 +412,18 @@ def test_bundle_bucket_policy_denies_plain_http():
     [deny] = json.loads(buckets.tls_only_policy("b"))["Statement"]
     assert deny["Effect"] == "Deny" and deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
     assert deny["Resource"] == ["arn:aws:s3:::b", "arn:aws:s3:::b/*"]
+
+
+class BackfillingTable:
+    """A DynamoDB stand-in whose index never finishes its backfill."""
+
+    def describe_table(self, TableName: str) -> dict[str, Any]:
+        index = {"IndexName": "lists", "IndexStatus": "CREATING"}
+        return {"Table": {"TableName": TableName, "TableStatus": "ACTIVE", "GlobalSecondaryIndexes": [index]}}
+
+
+def test_waiting_for_an_index_gives_up_after_its_timeout():
+    lines: list[str] = []
+    with pytest.raises(DeployError, match="lists of table t not ACTIVE after 0s"):
+        indexes.wait_until_active(BackfillingTable(), "t", lines.append, poll_s=0, timeout_s=0)
+    assert lines == ["waiting for lists to become ACTIVE (index backfill; at most 0s)"]
