@@ -64,7 +64,7 @@ def cmd_up(args: argparse.Namespace) -> int:
     if table is not None:
         add_indexes_one_by_one(aws, args, declared, table, params, keep)
     seen = stack.event_ids(cfn, args.stack) if stack.describe(cfn, args.stack) else set()
-    action = stack.create_or_update(cfn, args.stack, body, params, keep)
+    action = stack.create_or_update(cfn, args.stack, buckets.template_source(aws, args.stack, body), params, keep)
     if action is None:
         echo(f"stack {args.stack} is already up to date")
         final = stack.require(cfn, args.stack)
@@ -106,7 +106,8 @@ def add_indexes_one_by_one(
     for number, (name, step) in enumerate(indexes.steps(data, table), 1):
         echo(f"adding index {name} ({number} of {len(lacking)})…")
         seen = stack.event_ids(cfn, args.stack)
-        stack.create_or_update(cfn, args.stack, json.dumps(step, separators=(",", ":")), params, keep)
+        source = buckets.template_source(aws, args.stack, json.dumps(step, separators=(",", ":")))
+        stack.create_or_update(cfn, args.stack, source, params, keep)
         stack.wait(cfn, args.stack, seen, echo, poll_s=args.poll)
         indexes.wait_until_active(dynamodb, table["TableName"], echo, poll_s=args.poll)
     if lacking:

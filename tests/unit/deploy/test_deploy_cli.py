@@ -3,6 +3,7 @@
 import ast
 import json
 from typing import Any
+from urllib.parse import urlparse
 
 import pytest
 from botocore.exceptions import ClientError
@@ -235,6 +236,40 @@ def test_up_adds_accounts_and_https_to_a_stack_from_before(aws: None, capsys: py
     assert _parameters()["CloudFrontPrefixListId"].startswith("pl-")
 
 
+def sent_template(params: dict[str, Any]) -> str:
+    """The template a CreateStack or UpdateStack call carries, inline or through its S3 URL."""
+    if "TemplateBody" in params:
+        return params["TemplateBody"]
+    url = urlparse(params["TemplateURL"])
+    bucket = url.netloc.split(".")[0]
+    return client("s3").get_object(Bucket=bucket, Key=url.path.lstrip("/"))["Body"].read().decode()
+
+
+def test_a_template_over_cloudformations_inline_limit_goes_through_the_bundle_bucket(
+    aws: None, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+):
+    sent: list[dict[str, Any]] = []
+    made = Aws.client
+
+    def recording(self: Aws, service: str, **kwargs: Any) -> Any:
+        made_client = made(self, service, **kwargs)
+        if service == "cloudformation":
+            made_client.meta.events.register(
+                "provide-client-params.cloudformation.CreateStack", lambda params, **_: sent.append(dict(params))
+            )
+        return made_client
+
+    monkeypatch.setattr(Aws, "client", recording)
+    code, out, err = run(capsys, "up", "--stack", STACK, "--poll", "0")
+    assert (code, err) == (0, ""), out
+    [created] = sent
+    body = template.TEMPLATE_PATH.read_text()
+    assert len(body.encode()) > buckets.MAX_TEMPLATE_BODY  # else this test proves nothing
+    assert "TemplateBody" not in created and sent_template(created) == body
+    small = buckets.template_source(Aws(), STACK, "{}")
+    assert small == {"TemplateBody": "{}"}
+
+
 def test_up_adds_the_tables_missing_indexes_one_update_at_a_time(
     aws: None, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ):
@@ -263,7 +298,7 @@ def test_up_adds_the_tables_missing_indexes_one_update_at_a_time(
         return made_client
 
     def record(params: dict[str, Any], **kwargs: Any) -> None:
-        properties = template.load_text(params["TemplateBody"])["Resources"]["PhotoTable"]["Properties"]
+        properties = template.load_text(sent_template(params))["Resources"]["PhotoTable"]["Properties"]
         updates.append([index["IndexName"] for index in properties["GlobalSecondaryIndexes"]])
 
     monkeypatch.setattr(Aws, "client", recording)
@@ -290,11 +325,10 @@ def test_two_indexes_in_one_update_are_refused_as_by_cloudformation(aws: None):
     given = {**network.default_network(client("ec2")), "BundleBucket": "b", "BundleKey": "k"}
     params = {**given, **network.cloudfront_prefix_list(client("ec2"))}
     cfn = client("cloudformation")
-    stack.create_or_update(
-        cfn, STACK, json.dumps(indexes.with_indexes(full, ["gallery", "attention", "owner"])), params, []
-    )
+    older = json.dumps(indexes.with_indexes(full, ["gallery", "attention", "owner"]))
+    stack.create_or_update(cfn, STACK, buckets.template_source(Aws(), STACK, older), params, [])
     with pytest.raises(ClientError, match="more than one GSI creation"):
-        stack.create_or_update(cfn, STACK, json.dumps(full), params, [])
+        stack.create_or_update(cfn, STACK, buckets.template_source(Aws(), STACK, json.dumps(full)), params, [])
 
 
 def test_smoke_of_a_stack_uses_its_https_site_and_the_pools_region(aws: None, capsys, monkeypatch: pytest.MonkeyPatch):
@@ -405,7 +439,7 @@ def test_a_failed_stack_event_gives_its_reason():
 
 def test_a_rolled_back_stack_must_be_deleted_before_up():
     with pytest.raises(DeployError, match="run `down --stack ps` first"):
-        stack.create_or_update(FailingStack(), "ps", "{}", {}, [])
+        stack.create_or_update(FailingStack(), "ps", {"TemplateBody": "{}"}, {}, [])
 
 
 def test_bundle_bucket_policy_denies_plain_http():
