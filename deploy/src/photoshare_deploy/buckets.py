@@ -1,5 +1,6 @@
 """S3 buckets the CLI itself handles: the bundle bucket, and emptying a stack's photo bucket."""
 
+import hashlib
 import json
 from typing import Any
 
@@ -10,6 +11,20 @@ from photoshare_deploy.awsenv import Aws
 # moto applies a bucket policy's Deny without evaluating its Condition, so an emulator would
 # refuse every upload; the in-process tests turn this off, an http:// endpoint skips it too.
 ENFORCE_TLS = True
+
+
+# CloudFormation takes an inline template of at most this many bytes; a larger one goes through S3.
+MAX_TEMPLATE_BODY = 51_200
+
+
+def template_source(aws: Aws, stack: str, body: str) -> dict[str, str]:
+    """CreateStack/UpdateStack's template argument: the body itself, or a URL of it in the bundle bucket."""
+    if len(body.encode()) <= MAX_TEMPLATE_BODY:
+        return {"TemplateBody": body}
+    bucket = artifacts_bucket(aws)
+    key = f"templates/{stack}/{hashlib.sha256(body.encode()).hexdigest()}.template"
+    aws.client("s3").put_object(Bucket=bucket, Key=key, Body=body.encode(), ContentType="text/plain")
+    return {"TemplateURL": f"https://{bucket}.s3.{aws.region}.amazonaws.com/{key}"}
 
 
 def artifacts_name(aws: Aws) -> str:

@@ -2,6 +2,7 @@
 
 import argparse
 import getpass
+import json
 import os
 import sys
 from collections.abc import Sequence
@@ -10,7 +11,7 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 from botocore.parsers import ResponseParserError
 
-from photoshare_deploy import buckets, bundle, fleet, lint, network, retained, scaling, stack, template
+from photoshare_deploy import buckets, bundle, fleet, indexes, lint, network, retained, scaling, stack, template
 from photoshare_deploy.awsenv import Aws
 from photoshare_deploy.errors import DeployError, explain
 from photoshare_deploy.smoke import Login, Smoke
@@ -57,15 +58,21 @@ def cmd_up(args: argparse.Namespace) -> int:
         params.update(BundleBucket=params.get("BundleBucket", bucket), BundleKey=key)
         echo(f"uploaded source bundle s3://{bucket}/{key} ({len(packed.data) / 1e6:.1f} MB, version {packed.version})")
     template.check_params(params, declared)
-    seen = stack.event_ids(cfn, args.stack) if stack.describe(cfn, args.stack) else set()
     keep = [name for name in declared.get("Parameters", {}) if name not in params]
-    action = stack.create_or_update(cfn, args.stack, body, params, keep)
+    current = stack.describe(cfn, args.stack)
+    table = indexes.live_table(aws.client("dynamodb"), stack.outputs(current)) if current else None
+    if table is not None:
+        add_indexes_one_by_one(aws, args, declared, table, params, keep)
+    seen = stack.event_ids(cfn, args.stack) if stack.describe(cfn, args.stack) else set()
+    action = stack.create_or_update(cfn, args.stack, buckets.template_source(aws, args.stack, body), params, keep)
     if action is None:
         echo(f"stack {args.stack} is already up to date")
         final = stack.require(cfn, args.stack)
     else:
         echo(f"{action} of stack {args.stack} started in {aws.region}; events:")
         final = stack.wait(cfn, args.stack, seen, echo, poll_s=args.poll) or stack.require(cfn, args.stack)
+    if table is not None and indexes.missing(declared, table):
+        indexes.wait_until_active(aws.client("dynamodb"), table["TableName"], echo, poll_s=args.poll)
     echo(f"stack {args.stack}: {final['StackStatus']}")
     show_outputs(stack.outputs(final))
     origin = buckets.allow_site_origin(aws, stack.outputs(final))
@@ -80,6 +87,31 @@ def cmd_up(args: argparse.Namespace) -> int:
             "run `up` again once the distribution is deployed, to admit that group only"
         )
     return 0
+
+
+def add_indexes_one_by_one(
+    aws: Aws,
+    args: argparse.Namespace,
+    data: dict[str, Any],
+    table: dict[str, Any],
+    params: dict[str, str],
+    keep: list[str],
+) -> None:
+    """Update the stack once per table index it lacks but the last (the full template adds that),
+    each time waiting for the update and then for the index's backfill."""
+    cfn, dynamodb = aws.client("cloudformation"), aws.client("dynamodb")
+    lacking = indexes.missing(data, table)
+    if lacking:  # an index still backfilling from an earlier run would fail the next addition
+        indexes.wait_until_active(dynamodb, table["TableName"], echo, poll_s=args.poll)
+    for number, (name, step) in enumerate(indexes.steps(data, table), 1):
+        echo(f"adding index {name} ({number} of {len(lacking)})…")
+        seen = stack.event_ids(cfn, args.stack)
+        source = buckets.template_source(aws, args.stack, json.dumps(step, separators=(",", ":")))
+        stack.create_or_update(cfn, args.stack, source, params, keep)
+        stack.wait(cfn, args.stack, seen, echo, poll_s=args.poll)
+        indexes.wait_until_active(dynamodb, table["TableName"], echo, poll_s=args.poll)
+    if lacking:
+        echo(f"adding index {lacking[-1]} ({len(lacking)} of {len(lacking)}) with the rest of the template…")
 
 
 def cmd_status(args: argparse.Namespace) -> int:

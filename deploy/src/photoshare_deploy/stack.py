@@ -43,11 +43,14 @@ def parameters(stack: dict[str, Any] | None) -> dict[str, str]:
     return {p["ParameterKey"]: p.get("ParameterValue", "") for p in (stack or {}).get("Parameters", [])}
 
 
-def create_or_update(cfn: Any, name: str, body: str, params: dict[str, str], keep: list[str]) -> str | None:
-    """Start CreateStack or UpdateStack; return "create", "update", or None when nothing changed."""
+def create_or_update(
+    cfn: Any, name: str, source: dict[str, str], params: dict[str, str], keep: list[str]
+) -> str | None:
+    """Start CreateStack or UpdateStack from `source` (TemplateBody or TemplateURL); return "create",
+    "update", or None when nothing changed."""
     current = describe(cfn, name)
     given = [{"ParameterKey": k, "ParameterValue": v} for k, v in sorted(params.items())]
-    args = {"StackName": name, "TemplateBody": body, "Capabilities": ["CAPABILITY_IAM"]}
+    args = {"StackName": name, **source, "Capabilities": ["CAPABILITY_IAM"]}
     if current is None:
         cfn.create_stack(**args, Parameters=given, Tags=[{"Key": "app", "Value": "photoshare"}])
         return "create"

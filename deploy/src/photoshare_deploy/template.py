@@ -46,7 +46,12 @@ _CfnLoader.add_multi_constructor("!", _intrinsic)
 
 def load(path: Path = TEMPLATE_PATH) -> dict[str, Any]:
     """The template as plain data (intrinsic functions in their long form)."""
-    return yaml.load(path.read_text(), Loader=_CfnLoader)  # noqa: S506 - SafeLoader subclass
+    return load_text(path.read_text())
+
+
+def load_text(text: str) -> dict[str, Any]:
+    """A template body (YAML, short-form tags included, or JSON) as plain data."""
+    return yaml.load(text, Loader=_CfnLoader)  # noqa: S506 - SafeLoader subclass
 
 
 @cache

@@ -20,6 +20,9 @@ on the real template against moto:
   dimensions of their CloudWatch metrics), which moto's models do not give, are made from their ARNs;
 - a stack update leaves out the resources whose Condition is false (moto's would update them from
   nothing);
+- a stack update changes the table's global secondary indexes as CloudFormation does (moto's leaves
+  the table as it was): one index created or deleted per update, none while another backfills, and
+  a new index CREATING until the next DescribeTable has seen it so;
 - the scaled topology's ElastiCache replication group, subnet group and parameter group, the SNS
   email subscription and the security group egress rules are records of their resolved properties
   (the broker with a made-up primary endpoint): moto's CloudFormation has no model for them.
@@ -40,8 +43,11 @@ from typing import Any, ClassVar
 
 import boto3
 from moto.cloudformation import parsing
+from moto.cloudformation.exceptions import ValidationError
 from moto.cognitoidp.models import CognitoIdpBackend, cognitoidp_backends
 from moto.core.common_models import CloudFormationModel
+from moto.dynamodb.models import DynamoDBBackend
+from moto.dynamodb.models.table import Table
 from moto.elbv2.models import FakeLoadBalancer, FakeTargetGroup
 from moto.secretsmanager.models import secretsmanager_backends
 
@@ -425,6 +431,51 @@ def _update_unless_excluded(logical_id: str, resource_json: dict[str, Any], reso
 
 
 parsing.parse_and_update_resource = _update_unless_excluded
+
+
+def _update_table(
+    original_resource: Table, new_resource_name: str, cloudformation_json: dict[str, Any], **kwargs: Any
+) -> Table:
+    properties = cloudformation_json["Properties"]
+    wanted = {index["IndexName"]: index for index in properties.get("GlobalSecondaryIndexes", [])}
+    live = {index.name: index for index in original_resource.global_indexes}
+    changes = [{"Create": wanted[name]} for name in wanted.keys() - live.keys()]
+    changes += [{"Delete": {"IndexName": name}} for name in live.keys() - wanted.keys()]
+    if len(changes) > 1:
+        raise ValidationError(message="Cannot perform more than one GSI creation or deletion in a single update")
+    if changes and any(index.status != "ACTIVE" for index in live.values()):
+        raise ValidationError(message="Only 1 online index can be created or deleted simultaneously per table")
+    original_resource.attr = properties["AttributeDefinitions"]
+    backend = _dynamodb(original_resource)
+    backend.update_table_global_indexes(original_resource, changes)
+    for change in changes:
+        if "Create" in change:
+            next(
+                i for i in original_resource.global_indexes if i.name == change["Create"]["IndexName"]
+            ).status = "CREATING"
+    return original_resource
+
+
+def _dynamodb(table: Table) -> DynamoDBBackend:
+    from moto.dynamodb.models import dynamodb_backends
+
+    return dynamodb_backends[table.account_id][table.region_name]
+
+
+Table.update_from_cloudformation_json = classmethod(  # type: ignore[method-assign,assignment]
+    lambda cls, **kwargs: _update_table(**kwargs)
+)
+_describe_table = DynamoDBBackend.describe_table
+
+
+def _describe_then_backfill(self: DynamoDBBackend, name: str) -> dict[str, Any]:
+    described = _describe_table(self, name)
+    for index in self.get_table(name).global_indexes:
+        index.status = "ACTIVE"  # the backfill ends once a DescribeTable has seen it running
+    return described
+
+
+DynamoDBBackend.describe_table = _describe_then_backfill  # type: ignore[method-assign]
 
 # moto cached its list of models when it first needed one; make it look again.
 for _cached in (parsing.get_model_list, parsing.get_model_map, parsing.get_name_type_map):

@@ -3,12 +3,15 @@
 import ast
 import json
 from typing import Any
+from urllib.parse import urlparse
 
 import pytest
+from botocore.exceptions import ClientError
 from deploy_run import client, outputs, run
 from moto_cfn_shims import CloudFrontDistribution, CloudFrontVpcOrigin
 
-from photoshare_deploy import buckets, cli, network, stack, template
+from photoshare_deploy import buckets, cli, indexes, network, stack, template
+from photoshare_deploy.awsenv import Aws
 from photoshare_deploy.errors import DeployError
 from photoshare_shared.catalog.item import table_definition
 from photoshare_shared.userpool import PASSWORD_POLICY, client_definition
@@ -233,6 +236,101 @@ def test_up_adds_accounts_and_https_to_a_stack_from_before(aws: None, capsys: py
     assert _parameters()["CloudFrontPrefixListId"].startswith("pl-")
 
 
+def sent_template(params: dict[str, Any]) -> str:
+    """The template a CreateStack or UpdateStack call carries, inline or through its S3 URL."""
+    if "TemplateBody" in params:
+        return params["TemplateBody"]
+    url = urlparse(params["TemplateURL"])
+    bucket = url.netloc.split(".")[0]
+    return client("s3").get_object(Bucket=bucket, Key=url.path.lstrip("/"))["Body"].read().decode()
+
+
+def test_a_template_over_cloudformations_inline_limit_goes_through_the_bundle_bucket(
+    aws: None, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+):
+    sent: list[dict[str, Any]] = []
+    made = Aws.client
+
+    def recording(self: Aws, service: str, **kwargs: Any) -> Any:
+        made_client = made(self, service, **kwargs)
+        if service == "cloudformation":
+            made_client.meta.events.register(
+                "provide-client-params.cloudformation.CreateStack", lambda params, **_: sent.append(dict(params))
+            )
+        return made_client
+
+    monkeypatch.setattr(Aws, "client", recording)
+    code, out, err = run(capsys, "up", "--stack", STACK, "--poll", "0")
+    assert (code, err) == (0, ""), out
+    [created] = sent
+    body = template.TEMPLATE_PATH.read_text()
+    assert len(body.encode()) > buckets.MAX_TEMPLATE_BODY  # else this test proves nothing
+    assert "TemplateBody" not in created and sent_template(created) == body
+    small = buckets.template_source(Aws(), STACK, "{}")
+    assert small == {"TemplateBody": "{}"}
+
+
+def test_up_adds_the_tables_missing_indexes_one_update_at_a_time(
+    aws: None, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+):
+    full = template.load()
+    older = indexes.with_indexes(full, ["gallery", "attention", "owner"])
+    assert {"list_id", "list_sort", "content_key"}.isdisjoint(
+        a["AttributeName"] for a in older["Resources"]["PhotoTable"]["Properties"]["AttributeDefinitions"]
+    )
+    given = {**network.default_network(client("ec2")), "BundleBucket": "old-bundles", "BundleKey": "old.tar.gz"}
+    cloudfront = network.cloudfront_prefix_list(client("ec2"))
+    client("cloudformation").create_stack(
+        StackName=STACK,
+        TemplateBody=json.dumps(older),
+        Capabilities=["CAPABILITY_IAM"],
+        Parameters=[{"ParameterKey": k, "ParameterValue": v} for k, v in {**given, **cloudfront}.items()],
+    )
+    table_name = outputs(STACK)["TableName"]
+    updates: list[list[str]] = []
+    made = Aws.client
+
+    def recording(self: Aws, service: str, **kwargs: Any) -> Any:
+        made_client = made(self, service, **kwargs)
+        if service == "cloudformation" and not getattr(made_client, "recorded", False):
+            made_client.meta.events.register("provide-client-params.cloudformation.UpdateStack", record)
+            made_client.recorded = True
+        return made_client
+
+    def record(params: dict[str, Any], **kwargs: Any) -> None:
+        properties = template.load_text(sent_template(params))["Resources"]["PhotoTable"]["Properties"]
+        updates.append([index["IndexName"] for index in properties["GlobalSecondaryIndexes"]])
+
+    monkeypatch.setattr(Aws, "client", recording)
+    code, out, err = run(capsys, "up", "--stack", STACK, "--poll", "0")
+    assert (code, err) == (0, ""), out
+    # Each update adds exactly one index, after the one before has backfilled (moto's shim refuses
+    # an addition while another index is CREATING, and two in one update).
+    assert updates == [
+        ["gallery", "attention", "owner", "lists"],
+        ["gallery", "attention", "owner", "lists", "content"],
+    ]
+    assert "adding index lists (1 of 2)…" in out and "adding index content (2 of 2)" in out
+    assert out.index("waiting for lists to become ACTIVE") < out.index("adding index content (2 of 2)")
+    assert "waiting for content to become ACTIVE" in out
+    table = client("dynamodb").describe_table(TableName=table_name)["Table"]
+    assert {i["IndexName"]: i["IndexStatus"] for i in table["GlobalSecondaryIndexes"]} == dict.fromkeys(
+        ["gallery", "attention", "owner", "lists", "content"], "ACTIVE"
+    )
+    assert table["AttributeDefinitions"] == full["Resources"]["PhotoTable"]["Properties"]["AttributeDefinitions"]
+
+
+def test_two_indexes_in_one_update_are_refused_as_by_cloudformation(aws: None):
+    full = template.load()
+    given = {**network.default_network(client("ec2")), "BundleBucket": "b", "BundleKey": "k"}
+    params = {**given, **network.cloudfront_prefix_list(client("ec2"))}
+    cfn = client("cloudformation")
+    older = json.dumps(indexes.with_indexes(full, ["gallery", "attention", "owner"]))
+    stack.create_or_update(cfn, STACK, buckets.template_source(Aws(), STACK, older), params, [])
+    with pytest.raises(ClientError, match="more than one GSI creation"):
+        stack.create_or_update(cfn, STACK, buckets.template_source(Aws(), STACK, json.dumps(full)), params, [])
+
+
 def test_smoke_of_a_stack_uses_its_https_site_and_the_pools_region(aws: None, capsys, monkeypatch: pytest.MonkeyPatch):
     assert run(capsys, "up", "--stack", STACK, "--poll", "0")[0] == 0
     seen: dict[str, Any] = {}
@@ -341,10 +439,25 @@ def test_a_failed_stack_event_gives_its_reason():
 
 def test_a_rolled_back_stack_must_be_deleted_before_up():
     with pytest.raises(DeployError, match="run `down --stack ps` first"):
-        stack.create_or_update(FailingStack(), "ps", "{}", {}, [])
+        stack.create_or_update(FailingStack(), "ps", {"TemplateBody": "{}"}, {}, [])
 
 
 def test_bundle_bucket_policy_denies_plain_http():
     [deny] = json.loads(buckets.tls_only_policy("b"))["Statement"]
     assert deny["Effect"] == "Deny" and deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
     assert deny["Resource"] == ["arn:aws:s3:::b", "arn:aws:s3:::b/*"]
+
+
+class BackfillingTable:
+    """A DynamoDB stand-in whose index never finishes its backfill."""
+
+    def describe_table(self, TableName: str) -> dict[str, Any]:
+        index = {"IndexName": "lists", "IndexStatus": "CREATING"}
+        return {"Table": {"TableName": TableName, "TableStatus": "ACTIVE", "GlobalSecondaryIndexes": [index]}}
+
+
+def test_waiting_for_an_index_gives_up_after_its_timeout():
+    lines: list[str] = []
+    with pytest.raises(DeployError, match="lists of table t not ACTIVE after 0s"):
+        indexes.wait_until_active(BackfillingTable(), "t", lines.append, poll_s=0, timeout_s=0)
+    assert lines == ["waiting for lists to become ACTIVE (index backfill; at most 0s)"]
