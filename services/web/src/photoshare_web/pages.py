@@ -5,13 +5,13 @@ from werkzeug.wrappers import Response
 
 from photoshare_shared.catalog.cursor import InvalidCursor
 from photoshare_shared.imageformats import ACCEPTED_NAMES
-from photoshare_shared.photo import Visibility
 from photoshare_web import operations
 from photoshare_web.accounts.current import require_user
 from photoshare_web.current_backends import current_backends
 from photoshare_web.errors import HttpError
 from photoshare_web.jobs_overview import current_overview
 from photoshare_web.ratelimit import retry_limit, upload_limit
+from photoshare_web.requestinput import chosen_visibility
 from photoshare_web.serialize import photo_json
 from photoshare_web.uploads import accept_request_upload
 
@@ -117,12 +117,9 @@ def download_original(photo_id: str) -> Response:
 def change_sharing(photo_id: str) -> Response:
     """The owner's choices from the photo page's form: visibility, location, download."""
     photo = operations.find_own_photo(photo_id, "change who sees it")
-    visibility = request.form.get("visibility")
-    if visibility not in ("private", "public"):
-        raise HttpError(400, "Choose private or public.")
     operations.change_sharing(
         photo,
-        visibility=Visibility(visibility),
+        visibility=chosen_visibility(request.form.get("visibility"), "Choose private or public."),
         share_location=request.form.get("share_location") == "on",
         allow_download=request.form.get("allow_download") == "on",
     )
@@ -134,11 +131,9 @@ def change_sharing(photo_id: str) -> Response:
 def change_default_visibility() -> Response:
     """Who sees one's new uploads unless the upload says otherwise."""
     owner = require_user("change your preferences")
-    visibility = request.form.get("default_visibility")
-    if visibility not in ("private", "public"):
-        raise HttpError(400, "Choose private or public.")
-    current_backends().preferences.set_default_visibility(owner.sub, Visibility(visibility))
-    flash(f"New uploads will be {visibility}.")
+    visibility = chosen_visibility(request.form.get("default_visibility"), "Choose private or public.")
+    current_backends().preferences.set_default_visibility(owner.sub, visibility)
+    flash(f"New uploads will be {visibility.value}.")
     return redirect(url_for("pages.my_photos"), code=303)
 
 

@@ -1,4 +1,5 @@
-"""Reading what a request sends: whole numbers from the query string and JSON objects from the body.
+"""Reading what a request sends: whole numbers from the query string, JSON objects from the body, and
+the values their fields may take.
 
 Each refuses bad input with a 400 that says what was expected, never an exception of its own.
 """
@@ -50,8 +51,11 @@ def bool_field(body: dict[str, Any], name: str) -> bool | None:
 def visibility_field(body: dict[str, Any], name: str) -> Visibility | None:
     """A "private"/"public" field of a JSON body; None when absent."""
     value = body.get(name)
-    if value is None:
-        return None
+    return None if value is None else chosen_visibility(value, f"{name} must be 'private' or 'public'.")
+
+
+def chosen_visibility(value: object, refusal: str) -> Visibility:
+    """`value` ("private" or "public") as a Visibility, or a 400 saying `refusal`."""
     if value not in ("private", "public"):
-        raise HttpError(400, f"{name} must be 'private' or 'public'.")
+        raise HttpError(400, refusal)
     return Visibility(value)

@@ -21,6 +21,7 @@ from photoshare_web.accounts.tokens import Identity
 from photoshare_web.current_backends import current_backends
 from photoshare_web.dispatch import JobDispatcher, dispatcher
 from photoshare_web.errors import STORAGE_DOWN, HttpError, too_large_message
+from photoshare_web.requestinput import chosen_visibility
 from photoshare_web.sniff import NotAcceptedImage, inspect_image
 
 log = logging.getLogger(__name__)
@@ -96,21 +97,16 @@ def upload_visibility(requested: str | None, *, owner: Identity, backends: Backe
     """Who will see a new photo: what the upload asked for (`private` or `public`), else the
     account's default, else the site's. Every way of uploading goes through here."""
     if requested:
-        try:
-            return Visibility(requested)
-        except ValueError:
-            raise HttpError(400, "visibility must be 'private' or 'public'.") from None
+        return chosen_visibility(requested, "visibility must be 'private' or 'public'.")
     return backends.preferences.default_visibility(owner.sub)
 
 
 def _sha256(stream: IO[bytes]) -> str:
     """The upload's checksum, read from the spooled file (about 2 ms a megabyte)."""
-    digest = hashlib.sha256()
     stream.seek(0)
-    while chunk := stream.read(1024 * 1024):
-        digest.update(chunk)
+    digest = hashlib.file_digest(stream, "sha256").hexdigest()
     stream.seek(0)
-    return digest.hexdigest()
+    return digest
 
 
 def _forget(photo_id: str, backends: Backends) -> None:
