@@ -27,9 +27,10 @@ from botocore.exceptions import BotoCoreError, ClientError
 from photoshare_shared import keys
 from photoshare_shared.aws import make_client
 from photoshare_shared.backends import Backends
-from photoshare_shared.landing import Landed, NotLanded, Owner, land
+from photoshare_shared.landing import Landed, NotLanded, Owner
 from photoshare_shared.settings import Settings
 from photoshare_shared.userpool import find_user_pool
+from photoshare_worker.arrivals import land_arrival
 
 log = logging.getLogger("photoshare_worker.consumer")
 
@@ -109,21 +110,11 @@ def handle(created: ObjectCreated, *, backends: Backends, accounts: Accounts) ->
         log.warning("%s: no account named %r; the object is left where it is", created.key, parsed[0])
         return None
     try:
-        landed = land(
-            created.key,
-            owner=owner,
-            area=backends.uploads,
-            catalog=backends.catalog,
-            settings=backends.settings,
-            # Nobody chose: the account's default, else the site's.
-            visibility=backends.preferences.default_visibility(owner.sub),
-            hash_undeclared=True,
-        )
+        landed = land_arrival(created.key, owner=owner, backends=backends)
     except NotLanded as refusal:
         log.warning("%s: not made a photo: %s", created.key, refusal)
         return None
     if landed.created:
-        backends.send_new_photo(landed.photo.photo_id)
         log.info("%s: photo %s queued", created.key, landed.photo.photo_id)
     elif landed.duplicate:
         log.info("%s: the same bytes as photo %s; removed", created.key, landed.photo.photo_id)

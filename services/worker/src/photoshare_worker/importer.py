@@ -23,10 +23,11 @@ from tqdm import tqdm
 from photoshare_shared import keys
 from photoshare_shared.aws import make_client
 from photoshare_shared.backends import Backends
-from photoshare_shared.landing import NotLanded, Owner, land
+from photoshare_shared.landing import NotLanded, Owner
 from photoshare_shared.photo import display_filename
 from photoshare_shared.settings import Settings
 from photoshare_shared.uploadarea import Declared
+from photoshare_worker.arrivals import land_arrival
 from photoshare_worker.consumer import Accounts
 
 # Picked up from folders and prefixes; the worker still judges each by its content.
@@ -85,22 +86,11 @@ def import_one(source: Source, *, owner: Owner, backends: Backends) -> str:
             return f"refused: larger than the {backends.settings.max_upload_mb} MB limit"
         area.copy_in(staged, bucket=source.bucket or "", source_key=source.key or "", filename=source.name)
     try:
-        landed = land(
-            staged,
-            owner=owner,
-            area=area,
-            catalog=backends.catalog,
-            settings=backends.settings,
-            # Nobody chose: the account's default, else the site's.
-            visibility=backends.preferences.default_visibility(owner.sub),
-            hash_undeclared=True,
-        )
+        landed = land_arrival(staged, owner=owner, backends=backends)
     except NotLanded as refusal:
         return f"refused: {refusal}"
-    if not landed.created:
-        return "duplicate"  # the same bytes, or this very file landed by an earlier run or the consumer
-    backends.send_new_photo(landed.photo.photo_id)
-    return "imported"
+    # Not created: the same bytes, or this very file landed by an earlier run or the consumer.
+    return "imported" if landed.created else "duplicate"
 
 
 def run(source: str, *, owner: Owner, backends: Backends, show_progress: bool | None = None) -> Counter[str]:
