@@ -15,7 +15,6 @@ from photoshare_web.errors import BAD_CURSOR, HttpError
 from photoshare_web.jobs_overview import current_overview
 from photoshare_web.ratelimit import retry_limit, upload_limit
 from photoshare_web.requestinput import bool_field, json_object, query_int, visibility_field
-from photoshare_web.serialize import photo_json
 from photoshare_web.uploads import accept_request_upload
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -43,8 +42,7 @@ def start_upload() -> tuple[dict[str, Any], int, dict[str, str]]:
     owner = require_user("upload photos")
     started = directuploads.start(json_object(directuploads.START_BODY), owner=owner, backends=current_backends())
     if started.duplicate_of is not None:
-        duplicate = started.duplicate_of
-        return {"duplicate_of": photo_json(duplicate, current_backends().store, operations.sight(duplicate))}, 200, {}
+        return _landed_answer(Landed(started.duplicate_of, duplicate=True))
     assert started.upload_id is not None
     location = url_for("api.upload_status", upload_id=started.upload_id)
     return (
@@ -96,7 +94,7 @@ def cancel_upload(upload_id: str) -> tuple[str, int]:
 
 def _landed_answer(landed: Landed) -> tuple[dict[str, Any], int, dict[str, str]]:
     """202 and the new photo, or 200 {"duplicate_of": photo} when these bytes are one already."""
-    body = photo_json(landed.photo, current_backends().store, operations.sight(landed.photo))
+    body = operations.photo_answer(landed.photo)
     if landed.duplicate:
         return {"duplicate_of": body}, 200, {}
     return body, 202, {"Location": url_for("api.get_photo", photo_id=landed.photo.photo_id)}
@@ -117,8 +115,7 @@ def list_photos() -> dict[str, Any]:
         )
     except InvalidCursor as error:
         raise HttpError(400, BAD_CURSOR) from error
-    store = current_backends().store
-    items = [photo_json(p, store, operations.sight(p)) for p in page.photos]
+    items = [operations.photo_answer(p) for p in page.photos]
     return {"items": items, "next_cursor": page.next_cursor}
 
 
@@ -126,7 +123,7 @@ def list_photos() -> dict[str, Any]:
 def get_photo(photo_id: str) -> dict[str, Any]:
     """One photo, or 404 (also for another person's private photo)."""
     photo = operations.find_photo(photo_id)
-    return photo_json(photo, current_backends().store, operations.sight(photo))
+    return operations.photo_answer(photo)
 
 
 @bp.patch("/photos/<photo_id>")
@@ -143,7 +140,7 @@ def change_photo(photo_id: str) -> dict[str, Any]:
         share_location=bool_field(body, "share_location"),
         allow_download=bool_field(body, "allow_download"),
     )
-    return photo_json(changed, current_backends().store, operations.sight(changed))
+    return operations.photo_answer(changed)
 
 
 @bp.get("/account/preferences")
@@ -178,7 +175,7 @@ def retry_photo(photo_id: str) -> tuple[dict[str, Any], int, dict[str, str]]:
     """Queue a FAILED photo again: 202; 409 when it is not FAILED. Only its owner may."""
     photo = operations.retry_photo(operations.find_own_photo(photo_id, "retry it"))
     location = url_for("api.get_photo", photo_id=photo.photo_id)
-    return photo_json(photo, current_backends().store, operations.sight(photo)), 202, {"Location": location}
+    return operations.photo_answer(photo), 202, {"Location": location}
 
 
 @bp.get("/jobs")

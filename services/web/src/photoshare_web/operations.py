@@ -1,6 +1,7 @@
 """Photo operations shared by the JSON API and the HTML pages."""
 
 import io
+from typing import Any
 
 from flask import Response, send_file
 
@@ -12,6 +13,7 @@ from photoshare_web.current_backends import current_backends
 from photoshare_web.dispatch import dispatcher
 from photoshare_web.errors import HttpError
 from photoshare_web.locationstrip import LocationNotRemovable, without_location
+from photoshare_web.serialize import photo_json
 
 _RETRY_ALL_BATCH = 500
 
@@ -39,6 +41,11 @@ def find_any_photo(photo_id: str) -> Photo | None:
 def sight(photo: Photo) -> Sight:
     """What the asker gets of a photo they can see."""
     return sight_of(photo, viewer_id())
+
+
+def photo_answer(photo: Photo) -> dict[str, Any]:
+    """The photo's JSON as the asker may see it."""
+    return photo_json(photo, current_backends().store, sight(photo))
 
 
 def find_own_photo(photo_id: str, action: str) -> Photo:

@@ -38,7 +38,7 @@ def _gallery_page(*, owner_id: str | None) -> str:
         )
     except InvalidCursor as error:
         raise HttpError(400, "That page link is not valid; start again from the first page.") from error
-    photos = [photo_json(photo, current_backends().store, operations.sight(photo)) for photo in page.photos]
+    photos = [operations.photo_answer(photo) for photo in page.photos]
     mine = owner_id is not None
     return render_template(
         "gallery.html",
@@ -141,7 +141,7 @@ def change_default_visibility() -> Response:
 def confirm_delete(photo_id: str) -> str:
     """Ask before deleting (works without JavaScript)."""
     found = operations.find_own_photo(photo_id, "delete it")
-    photo = photo_json(found, current_backends().store, operations.sight(found))
+    photo = operations.photo_answer(found)
     return render_template("confirm_delete.html", photo=photo)
 
 
