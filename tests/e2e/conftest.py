@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from photoshare_devstack.processes import StartupError, free_port, wait_for_http
+from photoshare_devstack.processes import StartupError, free_ports, wait_for_http
 from photoshare_shared.settings import Settings
 from photoshare_shared.userpool import UserPoolIds, find_user_pool
 from tests.support.client import ApiClient
@@ -126,7 +126,7 @@ def compose_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ComposeS
         pytest.fail("no Docker engine answers `docker info`; start one (CI: .ci/run does) and retry")
     empty_env_file = tmp_path_factory.mktemp("compose") / "empty.env"
     empty_env_file.write_text("")  # ignore a developer's .env: the test sets what it needs
-    web_port, aws_port, flower_port = free_port(), free_port(), free_port()
+    web_port, aws_port, flower_port = free_ports(3)
     env = {key: value for key, value in os.environ.items() if not key.startswith(_FOREIGN_PREFIXES)}
     env.update(
         STACK_ENV,

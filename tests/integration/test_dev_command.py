@@ -43,10 +43,10 @@ def _read_until(lines: queue.Queue, pattern: str, timeout: float, seen: list[str
 
 @pytest.mark.timeout(180)
 def test_make_dev_prints_a_demo_account_that_uploads_and_ctrl_c_stops_all(tmp_path: Path):
-    web_port, aws_port = processes.free_port(), processes.free_port()
+    web_port, aws_port, redis_port = processes.free_ports(3)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "PHOTOSHARE_", "REDIS_URL"))}
     # Nothing answers there, so the command starts a redis-server of its own (never the machine's).
-    env["REDIS_URL"] = f"redis://127.0.0.1:{processes.free_port()}/0"
+    env["REDIS_URL"] = f"redis://127.0.0.1:{redis_port}/0"
     proc = subprocess.Popen(
         [sys.executable, "-m", "photoshare_devstack.cli", "--port", str(web_port), "--aws-port", str(aws_port)],
         cwd=tmp_path,

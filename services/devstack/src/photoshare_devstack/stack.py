@@ -68,7 +68,7 @@ class DevStack:
     @classmethod
     def on_free_ports(cls, root: Path, *, bucket: str, table: str, **options: Any) -> DevStack:
         """A stack of its own: emulator, Redis and web on free ports of 127.0.0.1."""
-        aws_port, redis_port, web_port = (processes.free_port() for _ in range(3))
+        aws_port, redis_port, web_port = processes.free_ports(3)
         env = StackEnv(
             redis_url=f"redis://127.0.0.1:{redis_port}/0",
             aws_endpoint_url=f"http://127.0.0.1:{aws_port}",
